@@ -1,0 +1,36 @@
+# Two entry points: `make app` and `make test`. Both set up .venv on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: app test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+app: $(STAMP)
+	mkdir -p build
+	$(BIN)/segwidgets demo --rows 5000 --out build/demo.csv
+	$(BIN)/segwidgets profile build/demo.csv --segment segment \
+		--out build/report.html build/profiles.xlsx build/profiles.csv
+	@echo "Open build/report.html in a browser for the full report."
+
+lint: $(STAMP)
+	$(BIN)/ruff check segwidgets tests bench
+	$(BIN)/ruff format --check segwidgets tests bench
+
+# pytest exits 5 when it collects no test: that must fail, not pass silently.
+test: $(STAMP) lint
+	$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_speed.py
+	$(BIN)/python bench/bench_scale.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache
