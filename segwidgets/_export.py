@@ -127,6 +127,7 @@ def to_code(profile: SegmentProfile) -> str:
         "allow_weak": False,
         "weak_threshold": 0.5,
         "unit": "customers",
+        "model_params": None,
     }
     args += [f"{k}={params[k]!r}" for k, default in defaults.items() if params.get(k) != default]
     body = ",\n    ".join(args)

@@ -15,7 +15,7 @@ from sklearn.model_selection import StratifiedKFold
 # leaderboard. bench/bench_speed.py checks that F1 and the top features match a full model.
 LGBM_PARAMS = {
     "objective": "multiclass",
-    "learning_rate": 0.15,
+    "learning_rate": 0.2,
     "num_leaves": 15,
     "min_data_in_leaf": 20,
     "max_bin": 63,
@@ -25,7 +25,7 @@ LGBM_PARAMS = {
     "deterministic": True,
     "force_col_wise": True,
 }
-NUM_ROUNDS = 50
+NUM_ROUNDS = 30
 
 
 def stratified_sample(
@@ -89,15 +89,19 @@ def fit_and_explain(
     shap_rows: np.ndarray,
     random_state: int,
     progress: Callable[[str, float], None],
+    model_params: dict | None = None,
 ) -> ModelOutcome:
     """Cross-validate a classifier and explain a sample with the fold that did not see it.
 
     ``x``/``y`` are the model rows (``y`` already re-coded to 0..K-1); ``shap_rows`` are
     positions within them to explain. Each row is explained by the model of the fold in
-    which it was held out, so importance reflects what generalises.
+    which it was held out, so importance reflects what generalises. ``model_params``
+    override LightGBM parameters; its ``num_boost_round`` sets the number of rounds.
     """
     n_classes = int(y.max()) + 1
-    params = {**LGBM_PARAMS, "num_class": n_classes, "seed": random_state}
+    extra = dict(model_params or {})
+    rounds = int(extra.pop("num_boost_round", NUM_ROUNDS))
+    params = {**LGBM_PARAMS, **extra, "num_class": n_classes, "seed": random_state}
     full = lgb.Dataset(
         x,
         label=y,
@@ -114,7 +118,7 @@ def fit_and_explain(
     explain_seconds = 0.0
     for k, (train, test) in enumerate(folds.split(x, y)):
         progress("training", k / cv)
-        booster = lgb.train(params, full.subset(train), num_boost_round=NUM_ROUNDS)
+        booster = lgb.train(params, full.subset(train), num_boost_round=rounds)
         oof[test] = booster.predict(x[test]).argmax(axis=1)
         explain = test[in_shap[test]]
         progress("explaining", (k + 0.5) / cv)

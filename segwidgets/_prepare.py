@@ -201,8 +201,8 @@ def suggest_id(df: pd.DataFrame, exclude: Sequence[str] = ()) -> list[str]:
 
 def _segment_codes(col: pd.Series, name: str, max_segments: int):
     present = col.notna().to_numpy()
-    values = col[present]
-    uniques = pd.unique(values)
+    raw_codes, uniques = pd.factorize(col[present], sort=False)
+    uniques = [_plain(u) for u in uniques]
     if len(uniques) == 0:
         raise DataError(f"The segment column {name!r} has no values.")
     if len(uniques) == 1:
@@ -217,12 +217,12 @@ def _segment_codes(col: pd.Series, name: str, max_segments: int):
             "segment label?"
         )
     try:
-        labels = sorted(uniques)
+        order = sorted(range(len(uniques)), key=lambda i: uniques[i])
     except TypeError:
-        labels = sorted(uniques, key=str)
-    lookup = {label: i for i, label in enumerate(labels)}
-    codes = np.fromiter((lookup[v] for v in values), dtype=np.int64, count=len(values))
-    return present, tuple(_plain(label) for label in labels), codes
+        order = sorted(range(len(uniques)), key=lambda i: str(uniques[i]))
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[order] = np.arange(len(uniques))
+    return present, tuple(uniques[i] for i in order), rank[raw_codes]
 
 
 def _plain(value):
@@ -246,7 +246,7 @@ def _as_dates(col: pd.Series) -> pd.Series | None:
     if pd.api.types.is_datetime64_any_dtype(col):
         dates = col
     elif _is_text(col) and not isinstance(col.dtype, pd.CategoricalDtype):
-        sample = col.dropna().astype(str).iloc[:2000]
+        sample = col.dropna().iloc[:2000].astype(str)
         if sample.empty or sample.str.match(_DATE_LIKE).mean() < 0.95:
             return None
         dates = pd.to_datetime(col, errors="coerce", format="ISO8601")
@@ -262,22 +262,25 @@ def _as_dates(col: pd.Series) -> pd.Series | None:
 
 
 def _binary_of_text(col: pd.Series) -> tuple[pd.Series, str] | None:
-    lowered = col.dropna().astype(str).str.strip().str.lower()
-    uniq = frozenset(lowered.unique())
-    true_word = _BOOL_WORDS.get(uniq)
+    uniques = pd.unique(col.dropna())
+    if len(uniques) != 2:
+        return None
+    words = [str(u).strip().lower() for u in uniques]
+    true_word = _BOOL_WORDS.get(frozenset(words))
     if true_word is None:
         return None
-    as_text = col.astype("string").str.strip().str.lower()
-    return (as_text == true_word).astype("float64").where(col.notna()), true_word
+    true_values = [u for u, w in zip(uniques, words, strict=True) if w == true_word]
+    return col.isin(true_values).astype("float64").where(col.notna()), true_word
 
 
 def _categorical(col: pd.Series) -> pd.Series:
-    text = (
-        col.astype("string").str.strip()
-        if not isinstance(col.dtype, pd.CategoricalDtype)
-        else (col.astype("string"))
-    )
-    return text.astype("category")
+    """Text categories with surrounding spaces removed; works on the few categories, not rows."""
+    cat = col.array if isinstance(col.dtype, pd.CategoricalDtype) else pd.Categorical(col)
+    names = pd.Index(cat.categories.astype(str)).str.strip()
+    inverse, merged = pd.factorize(names)
+    codes = np.asarray(cat.codes)
+    codes = np.where(codes >= 0, inverse[np.maximum(codes, 0)], -1)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(merged, dtype=object)))
 
 
 def prepare(

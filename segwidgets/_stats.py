@@ -57,7 +57,8 @@ def _rest(n_k, s_k, n_all, s_all):
     return n_all - n_k, s_all - s_k
 
 
-def _numeric_block(name, kind, values: np.ndarray, codes, n_seg, labels):
+def _numeric_block(name, kind, values: np.ndarray, codes, groups, labels):
+    n_seg = len(labels)
     present = ~np.isnan(values)
     v, c = values[present], codes[present]
     n_k = np.bincount(c, minlength=n_seg).astype(float)
@@ -85,9 +86,15 @@ def _numeric_block(name, kind, values: np.ndarray, codes, n_seg, labels):
     index = _index(mean_k, pop_mean, nonneg)
 
     qs = list(QUANTILES.values())
-    frame = pd.DataFrame({"v": v, "c": c})
-    seg_q = frame.groupby("c")["v"].quantile(qs).unstack().reindex(range(n_seg))
-    pop_q = np.quantile(v, qs) if n_all else np.full(len(qs), np.nan)
+    seg_q = np.full((n_seg, len(qs)), np.nan)
+    for k, rows in enumerate(groups):  # one partition per segment, no full sort
+        part = values[rows]
+        part = part[~np.isnan(part)]
+        if len(part):
+            seg_q[k] = np.quantile(part, qs)
+    pop_q = np.quantile(v, [0.01, *qs, 0.99]) if n_all else np.full(len(qs) + 2, np.nan)
+    lo, hi = pop_q[0], pop_q[-1]
+    pop_q = pop_q[1:-1]
     missing_k = 1 - n_k / np.bincount(codes, minlength=n_seg)
     missing_pop = 1 - n_all / len(values)
 
@@ -99,9 +106,7 @@ def _numeric_block(name, kind, values: np.ndarray, codes, n_seg, labels):
             (seg, name, kind, "", "std", np.sqrt(var_k[k]), pop_std, np.nan, np.nan, np.nan)
         )
         for j, stat in enumerate(QUANTILES):
-            rows.append(
-                (seg, name, kind, "", stat, seg_q.iloc[k, j], pop_q[j], np.nan, np.nan, np.nan)
-            )
+            rows.append((seg, name, kind, "", stat, seg_q[k, j], pop_q[j], np.nan, np.nan, np.nan))
         rows.append(
             (
                 seg,
@@ -116,7 +121,6 @@ def _numeric_block(name, kind, values: np.ndarray, codes, n_seg, labels):
                 np.nan,
             )
         )
-    lo, hi = np.quantile(v, [0.01, 0.99]) if n_all else (np.nan, np.nan)
     span = hi - lo if hi > lo else (float(v.max() - v.min()) or 1.0)
     lo = lo if hi > lo else float(v.min())
     scaled = np.clip((mean_k - lo) / span, 0, 1)
@@ -237,6 +241,8 @@ def describe(prepared: Prepared) -> Descriptives:
     codes = prepared.codes
     labels = prepared.labels
     n_seg = len(labels)
+    order = np.argsort(codes, kind="stable")
+    groups = np.split(order, np.cumsum(np.bincount(codes, minlength=n_seg))[:-1])
     rows: list[tuple] = []
     effect, index, scaled, headline = {}, {}, {}, {}
     for feat in prepared.features:
@@ -244,7 +250,7 @@ def describe(prepared: Prepared) -> Descriptives:
         if feat.kind in (NUMERIC, DATE):
             values = col.to_numpy(dtype=np.float64, na_value=np.nan)
             block, eff, idx, scl = _numeric_block(
-                feat.name, feat.kind, values, codes, n_seg, labels
+                feat.name, feat.kind, values, codes, groups, labels
             )
         elif feat.kind == BINARY:
             values = col.to_numpy(dtype=np.float64, na_value=np.nan)

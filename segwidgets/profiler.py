@@ -57,6 +57,10 @@ class SegmentProfiler:
         most 0.2, which catches unequal segment sizes where F1 looks good by chance.
     unit : str
         What a row is, for summaries ("customers").
+    model_params : dict, optional
+        LightGBM parameters that override the fast defaults, e.g.
+        ``{"num_boost_round": 100, "num_leaves": 31, "learning_rate": 0.1}`` for a bigger
+        model on hard problems.
 
     Attributes
     ----------
@@ -82,6 +86,7 @@ class SegmentProfiler:
         allow_weak: bool = False,
         weak_threshold: float = 0.5,
         unit: str = "customers",
+        model_params: dict[str, Any] | None = None,
     ) -> None:
         self.top_n = top_n
         self.cv = cv
@@ -93,6 +98,7 @@ class SegmentProfiler:
         self.allow_weak = allow_weak
         self.weak_threshold = weak_threshold
         self.unit = unit
+        self.model_params = model_params
 
     def get_params(self) -> dict[str, Any]:
         """Constructor parameters, as in scikit-learn."""
@@ -296,6 +302,7 @@ class SegmentProfiler:
             shap_rows=shap_local,
             random_state=self.random_state,
             progress=report,
+            model_params=self.model_params,
         )
         timings["model"] = time.perf_counter() - start - outcome.explain_seconds
         timings["explain"] = outcome.explain_seconds
