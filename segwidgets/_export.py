@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ._format import number, percent
@@ -184,7 +185,9 @@ def _table(frame: pd.DataFrame) -> str:
     for row in frame.itertuples(index=False):
         cells = []
         for value in row:
-            if isinstance(value, float):
+            if isinstance(value, int | np.integer) and not isinstance(value, bool):
+                cells.append(f'<td class="num">{value:,}</td>')
+            elif isinstance(value, float):
                 cells.append(f'<td class="num">{html.escape(number(value))}</td>')
             else:
                 cells.append(f"<td>{html.escape(str(value))}</td>")

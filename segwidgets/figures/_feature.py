@@ -6,9 +6,11 @@ import plotly.graph_objects as go
 
 from .._format import date_from_days
 from .._prepare import BINARY, CATEGORICAL, DATE
-from .._stats import QUANTILES
+from .._stats import MISSING, OTHER, QUANTILES
 from ..result import SegmentProfile
 from ._style import LABELS, POPULATION_COLOR, finish, segment_colors, short, text
+
+NEUTRAL = {OTHER: "#BBBBBB", MISSING: "#E5E5E5"}
 
 
 def feature_chart(profile: SegmentProfile, feature: str) -> go.Figure:
@@ -42,6 +44,7 @@ def _boxes(profile, feature, rows, info):
     for seg in profile.labels:
         fig.add_trace(
             go.Box(
+                x=[short(seg, 22)],
                 name=short(seg, 22),
                 q1=[stats["q25"][seg]],
                 median=[stats["median"][seg]],

@@ -25,7 +25,7 @@ def importance_bar(profile: SegmentProfile, *, top_n: int | None = None) -> go.F
             customdata=[text(f) for f in features],
             hovertemplate=f"%{{customdata}}<br>{text(name)}: %{{x:.3f}}<extra></extra>",
         )
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=LABELS["importance"])
     return finish(fig, "What tells segments apart (SHAP)", height=160 + 28 * len(features))

@@ -21,7 +21,7 @@ LABEL_WIDTH = 28
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 
 LABELS = {
-    "scaled_mean": "Segment mean, scaled 0–1 (1st–99th percentile of all rows)",
+    "scaled_mean": "Scaled mean (0 = 1st, 1 = 99th percentile)",
     "index": "Index vs population (100 = average)",
     "importance": "Mean |SHAP| (summed over segments)",
     "share": "Share of segment",
