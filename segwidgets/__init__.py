@@ -17,6 +17,17 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
+
+
+def __getattr__(name: str):
+    """Import the plotting subpackage on first use, so ``import segwidgets`` stays light."""
+    if name == "figures":
+        import importlib
+
+        return importlib.import_module(".figures", __name__)
+    raise AttributeError(f"module 'segwidgets' has no attribute {name!r}")
+
+
 __all__ = [
     "DataError",
     "Quality",

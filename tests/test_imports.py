@@ -24,3 +24,9 @@ def test_profiling_imports_no_widget_library():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == ""
+
+
+def test_figures_subpackage_is_reachable_lazily(demo_profile):
+    import segwidgets as sw
+
+    assert sw.figures.overview(demo_profile, top_n=3).data
