@@ -8,7 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 from . import datasets
 from ._errors import DataError, SegmentsNotDistinguishable, SegwidgetsError
 from ._io import read_table as load
-from ._prepare import suggest_id, suggest_segment
+from ._prepare import infer_kinds, suggest_id, suggest_segment
 from .profiler import SegmentProfiler, profile
 from .result import Quality, SegmentProfile
 
@@ -18,17 +18,19 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 
-
 def __getattr__(name: str):
-    """Import the plotting subpackage on first use, so ``import segwidgets`` stays light."""
-    if name == "figures":
-        import importlib
+    """Import figures and the app on first use, so ``import segwidgets`` stays UI-free."""
+    import importlib
 
-        return importlib.import_module(".figures", __name__)
+    if name in ("figures", "widgets"):
+        return importlib.import_module(f".{name}", __name__)
+    if name == "App":
+        return importlib.import_module(".widgets", __name__).App
     raise AttributeError(f"module 'segwidgets' has no attribute {name!r}")
 
 
 __all__ = [
+    "App",
     "DataError",
     "Quality",
     "SegmentProfile",
@@ -37,6 +39,7 @@ __all__ = [
     "SegwidgetsError",
     "__version__",
     "datasets",
+    "infer_kinds",
     "load",
     "profile",
     "suggest_id",

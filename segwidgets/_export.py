@@ -109,9 +109,9 @@ def to_markdown(profile: SegmentProfile) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_code(profile: SegmentProfile) -> str:
+def to_code(profile: SegmentProfile, source: str | None = None) -> str:
     params = profile.params
-    source = params.get("source")
+    source = source or params.get("source")
     data = repr(source) if source else "df  # your DataFrame"
     args = [data, f"segment={params['segment']!r}"]
     for key in ("id_column", "categorical", "exclude"):

@@ -432,3 +432,24 @@ def _categorical_feature(name, values: pd.Series, n: int, max_levels: int, force
             "and groups the rest as 'other'."
         )
     return Feature(name, CATEGORICAL, levels=levels, n_levels=n_levels), values, note
+
+
+def infer_kinds(df: pd.DataFrame, *, sample: int = 5000, max_levels: int = 30) -> dict[str, str]:
+    """How each column would be treated, judged on the first ``sample`` rows.
+
+    Kinds: ``"id"``, ``"numeric"``, ``"binary"``, ``"categorical"``, ``"date"``,
+    ``"constant"`` (single value or empty) and ``"text"`` (free text, left out).
+    """
+    work, _ = _with_string_names(df.iloc[:sample])
+    ids = set(suggest_id(work))
+    kinds = {}
+    for name in work.columns:
+        if name in ids:
+            kinds[name] = "id"
+            continue
+        feat, _, note = _classify(name, work[name], False, len(work), max_levels)
+        if feat is not None:
+            kinds[name] = feat.kind
+        else:
+            kinds[name] = "text" if "distinct text values" in note else "constant"
+    return kinds

@@ -226,11 +226,14 @@ class SegmentProfile:
 
         return to_html(self, path)
 
-    def to_code(self) -> str:
-        """Python code that reproduces this analysis with the same parameters."""
+    def to_code(self, source: str | None = None) -> str:
+        """Python code that reproduces this analysis with the same parameters.
+
+        ``source`` names the data file when the profile was made from a DataFrame.
+        """
         from ._export import to_code
 
-        return to_code(self)
+        return to_code(self, source)
 
     def to_dict(self) -> dict[str, Any]:
         """Headline results as JSON-ready Python objects."""
