@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 8866
 
 .PHONY: app test lint bench clean browser
 
@@ -12,12 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Voila reads notebooks/voila.json (upload limit, timeouts, culling) from its working folder.
 app: $(STAMP)
-	mkdir -p build
-	$(BIN)/segwidgets demo --rows 5000 --out build/demo.csv
-	$(BIN)/segwidgets profile build/demo.csv --segment segment \
-		--out build/report.html build/profiles.xlsx build/profiles.csv
-	@echo "Open build/report.html in a browser for the full report."
+	@echo "Starting the segwidgets app on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	cd notebooks && ../$(BIN)/voila app.ipynb --port=$(PORT) --no-browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check segwidgets tests bench

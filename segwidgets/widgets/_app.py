@@ -13,11 +13,13 @@ import json
 import logging
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
 import pandas as pd
+import plotly.graph_objects as go
 
 from .. import figures
 from .._errors import SegwidgetsError
@@ -176,6 +178,7 @@ class App(w.VBox):
 
         # results
         self.sizes_plot = w.Output()
+        self.sizes_plot.add_class("sw-sizes")
         self.quality_text = w.HTML()
         self.confusion_plot = w.Output()
         self.overview_kind = w.ToggleButtons(options=["Grouped bars", "Index heatmap"])
@@ -202,6 +205,10 @@ class App(w.VBox):
         self.download_html.add_class("sw-download-html")
         self.code = w.HTML()
         self.code.add_class("sw-code")
+        # An empty chart rendered out of sight while the user picks data, so the browser has
+        # loaded plotly.js before the first real chart arrives.
+        self._warmup = w.Output(layout=w.Layout(height="0px", overflow="hidden"))
+        self._warmup.outputs = (_plotly_output(go.Figure(layout={"height": 10, "width": 10})),)
         self.tabs = w.Tab(
             children=[
                 w.VBox(
@@ -251,6 +258,7 @@ class App(w.VBox):
             w.HBox([self.run_button, self.cancel_button, self.progress, self.status]),
             self.error,
             self.tabs,
+            self._warmup,
         ]
 
     def _download(self, label: str, filename: str, mime: str) -> DownloadButton:
@@ -399,11 +407,19 @@ class App(w.VBox):
 
     def _work(self, data, args, params, cancel: threading.Event) -> None:
         try:
+            tick = time.perf_counter()
             profiler = SegmentProfiler(**params)
             profiler.fit(data, progress=self._report(cancel), **args)
             if cancel.is_set():
                 raise _CancelledError
+            fitted = time.perf_counter()
             self._show_profile(profiler.profile_)
+            log.info(
+                "profiled %s rows: fit %.2f s, results %.2f s",
+                f"{len(data):,}",
+                fitted - tick,
+                time.perf_counter() - fitted,
+            )
             self.status.value = f"done in {profiler.profile_.timings['total']:.1f} s"
             self.progress.bar_style = "success"
         except _CancelledError:
@@ -432,7 +448,9 @@ class App(w.VBox):
     def _show_profile(self, prof: SegmentProfile) -> None:
         self._profile = prof
         self._feature_chart.cache_clear()
+        self.tabs.selected_index = 0
         self.sizes_plot.outputs = (_plotly_output(figures.segment_sizes(prof)),)
+        self.tabs.layout.display = ""  # show the first chart while the others are built
         self._on_overview_kind()
         self.quality_text.value = _quality_html(prof)
         self.confusion_plot.outputs = (_plotly_output(figures.confusion_heatmap(prof)),)
@@ -449,7 +467,6 @@ class App(w.VBox):
         self.download_html.content = lambda: prof.to_html().encode("utf-8")
         source = None if self._data_name in ("your DataFrame", "demo data") else self._data_name
         self.code.value = f"<pre>{_escape(prof.to_code(source=source))}</pre>"
-        self.tabs.layout.display = ""
 
     def _on_overview_kind(self, _change=None) -> None:
         prof = self._profile
