@@ -47,6 +47,23 @@ class Descriptives:
     headline_level: dict[str, str]
 
 
+def _row(
+    segment,
+    feature,
+    kind,
+    statistic,
+    value,
+    population,
+    *,
+    level="",
+    index=np.nan,
+    effect=np.nan,
+    p=np.nan,
+) -> tuple:
+    """One line of the tidy table, in ``_COLUMNS`` order."""
+    return (segment, feature, kind, level, statistic, value, population, index, effect, p)
+
+
 def _index(value: np.ndarray, population: float, nonnegative: bool) -> np.ndarray:
     if not nonnegative or not population > 0:
         return np.full(np.shape(value), np.nan)
@@ -101,26 +118,23 @@ def _numeric_block(name, kind, values: np.ndarray, codes, groups, labels):
     rows = []
     for k in range(n_seg):
         seg = labels[k]
-        rows.append((seg, name, kind, "", "mean", mean_k[k], pop_mean, index[k], effect[k], p[k]))
         rows.append(
-            (seg, name, kind, "", "std", np.sqrt(var_k[k]), pop_std, np.nan, np.nan, np.nan)
-        )
-        for j, stat in enumerate(QUANTILES):
-            rows.append((seg, name, kind, "", stat, seg_q[k, j], pop_q[j], np.nan, np.nan, np.nan))
-        rows.append(
-            (
+            _row(
                 seg,
                 name,
                 kind,
-                "",
-                "missing_share",
-                missing_k[k],
-                missing_pop,
-                np.nan,
-                np.nan,
-                np.nan,
+                "mean",
+                mean_k[k],
+                pop_mean,
+                index=index[k],
+                effect=effect[k],
+                p=p[k],
             )
         )
+        rows.append(_row(seg, name, kind, "std", np.sqrt(var_k[k]), pop_std))
+        for j, stat in enumerate(QUANTILES):
+            rows.append(_row(seg, name, kind, stat, seg_q[k, j], pop_q[j]))
+        rows.append(_row(seg, name, kind, "missing_share", missing_k[k], missing_pop))
     span = hi - lo if hi > lo else (float(v.max() - v.min()) or 1.0)
     lo = lo if hi > lo else float(v.min())
     scaled = np.clip((mean_k - lo) / span, 0, 1)
@@ -152,21 +166,10 @@ def _binary_block(name, values: np.ndarray, codes, n_seg, labels):
     rows = []
     for k in range(n_seg):
         seg = labels[k]
-        rows.append((seg, name, BINARY, "", "share", share[k], pop, index[k], h[k], p[k]))
         rows.append(
-            (
-                seg,
-                name,
-                BINARY,
-                "",
-                "missing_share",
-                missing_k[k],
-                missing_pop,
-                np.nan,
-                np.nan,
-                np.nan,
-            )
+            _row(seg, name, BINARY, "share", share[k], pop, index=index[k], effect=h[k], p=p[k])
         )
+        rows.append(_row(seg, name, BINARY, "missing_share", missing_k[k], missing_pop))
     return rows, h, index, share
 
 
@@ -202,7 +205,18 @@ def _categorical_block(name, col: pd.Series, codes, n_seg, labels):
         shares[:, j], h_all[:, j], idx_all[:, j] = share, h, index
         for k in range(n_seg):
             rows.append(
-                (labels[k], name, CATEGORICAL, lvl, "share", share[k], pop, index[k], h[k], p[k])
+                _row(
+                    labels[k],
+                    name,
+                    CATEGORICAL,
+                    "share",
+                    share[k],
+                    pop,
+                    level=lvl,
+                    index=index[k],
+                    effect=h[k],
+                    p=p[k],
+                )
             )
     # Cramér's V of each segment against the rest of the population
     cramers = np.empty(n_seg)
@@ -215,17 +229,15 @@ def _categorical_block(name, col: pd.Series, codes, n_seg, labels):
             chi2, pv, _, _ = sps.chi2_contingency(two, correction=False)
             cramers[k] = np.sqrt(chi2 / two.sum())
         rows.append(
-            (
+            _row(
                 labels[k],
                 name,
                 CATEGORICAL,
-                "",
                 "cramers_v",
                 cramers[k],
                 np.nan,
-                np.nan,
-                cramers[k],
-                pv,
+                effect=cramers[k],
+                p=pv,
             )
         )
     # headline level: the real level whose share varies most between segments

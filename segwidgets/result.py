@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._format import label_text
 from ._prepare import Feature
 
 if TYPE_CHECKING:
@@ -173,11 +172,6 @@ class SegmentProfile:
                 return feat
         raise KeyError(f"{name!r} is not a feature of this profile.")
 
-    def segment_label(self, name: str) -> object:
-        """The original label value of a segment given as text."""
-        row = self._segments[self._segments["name"] == name]
-        return row["label"].iloc[0]
-
     # ----- text ---------------------------------------------------------------------
     def summary(self) -> str:
         """Plain-language description of every segment, one paragraph each."""
@@ -247,8 +241,3 @@ class SegmentProfile:
         from .figures import FigureAccessor
 
         return FigureAccessor(self)
-
-
-def segment_names(labels: tuple) -> list[str]:
-    """Labels as unique display texts."""
-    return [label_text(label) for label in labels]
