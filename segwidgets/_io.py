@@ -19,33 +19,35 @@ _DECIMAL_POINT = re.compile(r"^\s*-?\d+\.\d+\s*$")
 _RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
-def read_table(source: str | os.PathLike) -> pd.DataFrame:
+def read_table(source: str | os.PathLike, *, display_name: str | None = None) -> pd.DataFrame:
     """Read a CSV/TSV (optionally gzipped), Parquet or Excel file into a DataFrame.
 
-    The file is only read, never written. Delimiter, decimal comma and encoding of
-    text files are sniffed.
+    The file is only read, never written. Delimiter, decimal comma and encoding of text
+    files are sniffed. ``display_name`` is the name used in messages (for uploads, the
+    user's file name rather than the temporary file's); its extension decides the format.
     """
     path = Path(source)
+    label = display_name or path.name
     if not path.exists():
         raise DataError(f"File not found: {path}.")
     if path.is_dir():
         raise DataError(f"{path} is a folder, not a file: give the path of a data file.")
     if path.stat().st_size == 0:
-        raise DataError(f"{path.name} is empty.")
-    name = path.name.lower()
+        raise DataError(f"{label} is empty.")
+    name = label.lower()
     try:
         if name.endswith((".parquet", ".pq")):
             df = pd.read_parquet(path)
         elif name.endswith((".xlsx", ".xlsm", ".xls")):
-            df = _read_excel(path)
+            df = _read_excel(path, label)
         else:
-            df = _read_text(path)
+            df = _read_text(path, label)
     except DataError:
         raise
     except Exception as exc:  # the readers raise many types; the user needs one sentence
-        raise DataError(f"Could not read {path.name}: {_first_line(exc)}.") from exc
+        raise DataError(f"Could not read {label}: {_first_line(exc)}.") from exc
     if df.shape[1] == 0 or df.shape[0] == 0:
-        raise DataError(f"{path.name} has no data rows.")
+        raise DataError(f"{label} has no data rows.")
     return df
 
 
@@ -54,22 +56,22 @@ def _first_line(exc: BaseException) -> str:
     return text[0].rstrip(".") if text else type(exc).__name__
 
 
-def _read_excel(path: Path) -> pd.DataFrame:
+def _read_excel(path: Path, label: str) -> pd.DataFrame:
     sheets = pd.read_excel(path, sheet_name=None)
     for frame in sheets.values():
         if frame.shape[0] > 0 and frame.shape[1] > 0:
             return frame
-    raise DataError(f"{path.name} has no sheet with data.")
+    raise DataError(f"{label} has no sheet with data.")
 
 
-def _head_bytes(path: Path) -> bytes:
-    compressed = path.name.lower().endswith(".gz")
+def _head_bytes(path: Path, label: str) -> bytes:
+    compressed = label.lower().endswith(".gz")
     opener = gzip.open if compressed else open
     try:
         with opener(path, "rb") as fh:
             return fh.read(_SNIFF_BYTES)
     except (OSError, EOFError) as exc:
-        raise DataError(f"Could not read {path.name}: {_first_line(exc)}.") from exc
+        raise DataError(f"Could not read {label}: {_first_line(exc)}.") from exc
 
 
 def _decode(head: bytes, name: str) -> tuple[str, str]:
@@ -117,20 +119,21 @@ def _sniff_decimal(lines: list[str], delimiter: str) -> str:
     return "," if comma > point else "."
 
 
-def _read_text(path: Path) -> pd.DataFrame:
-    head = _head_bytes(path)
-    text, encoding = _decode(head, path.name)
+def _read_text(path: Path, label: str) -> pd.DataFrame:
+    head = _head_bytes(path, label)
+    text, encoding = _decode(head, label)
     lines = text.splitlines()
     if len(head) == _SNIFF_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the last line may be cut by the sniff window
     lines = [line for line in lines if line.strip()]
     if not lines:
-        raise DataError(f"{path.name} is empty.")
+        raise DataError(f"{label} is empty.")
     if len(lines) < 2:
-        raise DataError(f"{path.name} has a header but no data rows.")
+        raise DataError(f"{label} has a header but no data rows.")
     delimiter = _sniff_delimiter(lines)
     decimal = _sniff_decimal(lines, delimiter)
-    options = {"sep": delimiter, "encoding": encoding}
+    gzipped = label.lower().endswith(".gz")
+    options = {"sep": delimiter, "encoding": encoding, "compression": "gzip" if gzipped else None}
     if decimal == "." and encoding != "cp1252":
         try:
             return pd.read_csv(path, engine="pyarrow", **options)
@@ -143,28 +146,14 @@ def _read_text(path: Path) -> pd.DataFrame:
         if match:
             expected, line, saw = match.groups()
             raise DataError(
-                f"{path.name} line {line} has {saw} fields where the header has {expected}: "
+                f"{label} line {line} has {saw} fields where the header has {expected}: "
                 "fix that line or re-export the file."
             ) from exc
-        raise DataError(f"Could not parse {path.name}: {_first_line(exc)}.") from exc
+        raise DataError(f"Could not parse {label}: {_first_line(exc)}.") from exc
     except UnicodeDecodeError:
         return pd.read_csv(
-            path, engine="c", decimal=decimal, low_memory=False, sep=delimiter, encoding="cp1252"
+            path, engine="c", decimal=decimal, low_memory=False, **options | {"encoding": "cp1252"}
         )
 
 
-def read_bytes(data: bytes, name: str) -> pd.DataFrame:
-    """Read an uploaded file given as bytes and its original file name."""
-    import tempfile
-
-    suffix = "".join(Path(name).suffixes[-2:]) or ".csv"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(data)
-        try:
-            return read_table(path)
-        except DataError as exc:
-            raise DataError(str(exc).replace(path.name, name)) from exc
-
-
-__all__ = ["read_bytes", "read_table"]
+__all__ = ["read_table"]

@@ -89,6 +89,23 @@ def test_upload_profile_explore_download(server, page, tmp_path):
     assert page.dialogs == []
 
 
+def test_upload_over_the_limit_is_refused_in_the_browser(server, page, tmp_path):
+    huge = tmp_path / "huge.csv"
+    with open(huge, "wb") as fh:  # sparse: the browser checks the size before reading
+        fh.truncate(201 * 1024 * 1024)
+    page.goto(server)
+    page.wait_for_selector(".sw-upload", timeout=60_000)
+    with page.expect_file_chooser() as chooser:
+        page.click(".sw-upload")
+    chooser.value.set_files(str(huge))
+    page.wait_for_function(
+        "() => document.querySelector('.sw-error').innerText.includes('limit')", timeout=30_000
+    )
+    assert "huge.csv is 201 MB, over the 200 MB upload limit" in page.inner_text(".sw-error")
+    page.click(".sw-demo")  # the page still works
+    page.wait_for_selector(".sw-preview table", timeout=30_000)
+
+
 def test_bad_upload_shows_one_sentence(server, page, tmp_path):
     bad = tmp_path / "ragged.csv"
     bad.write_text("a,b,c\n1,2,3\n4,5,6,7\n")

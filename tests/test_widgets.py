@@ -13,9 +13,8 @@ XSS = "<img src=x onerror=alert(1)>"
 
 
 def _upload(app: App, name: str, content: bytes) -> None:
-    """What the browser sends when a file is picked (ipywidgets 8 FileUpload)."""
-    item = {"name": name, "type": "text/csv", "size": len(content), "last_modified": 0}
-    app.upload.set_state({"value": [{**item, "content": memoryview(content)}]})
+    """The messages the browser sends when a file is picked."""
+    app.upload.receive(name, content)
 
 
 def _run(app: App) -> None:
@@ -129,7 +128,6 @@ def test_upload_csv_and_escaping(tmp_path):
     app = App(cv=3)
     content = df.to_csv(index=False).encode()
     _upload(app, "cust<b>.csv", content)
-    assert app.upload.value == ()
     assert "cust&lt;b&gt;.csv" in app.data_info.value
     assert XSS not in app.preview.value and "&lt;img src=x" in app.preview.value
     _run(app)
@@ -141,7 +139,7 @@ def test_upload_too_large_and_unreadable():
     app = App(max_upload_mb=1, cv=3)
     big = b"a,b\n" + b"1,2\n" * 400_000
     _upload(app, "big.csv", big)
-    assert "over the 1 MB limit" in app.error_message
+    assert "big.csv is 2 MB, over the 1 MB upload limit" in app.error_message
     junk = b"\x00\x01garbage" * 10
     _upload(app, "junk.csv", junk)
     assert "junk.csv is not a text table" in app.error_message
@@ -176,3 +174,25 @@ def test_bad_dataframe(bad):
     app = App(bad)
     assert app.error_message
     time.sleep(0)
+
+
+def test_upload_streams_in_chunks_and_cleans_up(tmp_path):
+    from segwidgets.widgets._upload import FileUpload
+
+    got, errors = [], []
+
+    def on_file(path, name):
+        got.append((name, path.read_bytes(), path))
+
+    upload = FileUpload(on_file, errors.append, max_bytes=10_000, chunk_bytes=7)
+    upload.receive("a.csv", b"x,y\n1,2\n3,4\n")
+    assert got[0][:2] == ("a.csv", b"x,y\n1,2\n3,4\n") and not errors
+    assert not got[0][2].exists()  # the temporary copy is gone
+    # a chunk lost on the way is noticed
+    upload._handle(upload, {"type": "start", "id": "z", "name": "b.csv", "size": 10}, [])
+    upload._handle(upload, {"type": "chunk", "id": "z", "offset": 0}, [b"12345"])
+    upload._handle(upload, {"type": "end", "id": "z"}, [])
+    assert "arrived incomplete" in str(errors[-1])
+    upload.receive("big.csv", b"0" * 20_000)
+    assert "over the 0 MB upload limit" in str(errors[-1])
+    assert len(got) == 1

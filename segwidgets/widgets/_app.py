@@ -24,12 +24,13 @@ import plotly.graph_objects as go
 from .. import figures
 from .._errors import SegwidgetsError
 from .._format import number, percent
-from .._io import read_bytes
+from .._io import read_table
 from .._prepare import infer_kinds, suggest_id, suggest_segment, unique_column_names
 from ..datasets import demo_customers
 from ..profiler import SegmentProfiler
 from ..result import SegmentProfile
 from ._download import DownloadButton
+from ._upload import FileUpload
 
 log = logging.getLogger("segwidgets.app")
 
@@ -137,7 +138,12 @@ class App(w.VBox):
 
     # ----- construction -------------------------------------------------------------
     def _build(self) -> None:
-        self.upload = w.FileUpload(accept=ACCEPT, multiple=False, description="Upload file")
+        self.upload = FileUpload(
+            self._guarded(self._on_file),
+            self._show_error,
+            max_bytes=self.max_upload_mb * 1024 * 1024,
+            accept=ACCEPT,
+        )
         self.upload.add_class("sw-upload")
         self.demo_button = w.Button(description="Use demo data", icon="table")
         self.demo_button.add_class("sw-demo")
@@ -237,7 +243,6 @@ class App(w.VBox):
         for i, title in enumerate(["Overview", "Segments", "Features", "Export"]):
             self.tabs.set_title(i, title)
 
-        self.upload.observe(self._guarded(self._on_upload), names="value")
         self.demo_button.on_click(
             self._guarded(lambda _: self.set_data(demo_customers(), "demo data"))
         )
@@ -298,19 +303,12 @@ class App(w.VBox):
         return wrapper
 
     # ----- data ---------------------------------------------------------------------
-    def _on_upload(self, change: dict) -> None:
-        files = change["new"]
-        if not files:
-            return
-        item = files[0]
-        name, size = str(item["name"]), int(item["size"])
-        if size > self.max_upload_mb * 1024 * 1024:
-            raise SegwidgetsError(
-                f"{name} is {size / 1024 / 1024:,.0f} MB, over the {self.max_upload_mb} MB limit."
-            )
+    def _on_file(self, path, name: str) -> None:
         self.status.value = f"reading {_escape(name)}…"
-        frame = read_bytes(bytes(item["content"]), name)
-        self.upload.value = ()  # free the uploaded bytes
+        try:
+            frame = read_table(path, display_name=name)
+        finally:
+            self.status.value = ""
         self.set_data(frame, name)
 
     def set_data(self, data: pd.DataFrame, name: str = "data") -> None:
