@@ -44,7 +44,8 @@ def browser(csv_10k: Path, csv_big: Path) -> dict[str, float]:
 
     out = {}
     (ROOT / "build").mkdir(exist_ok=True)
-    with voila() as url, sync_playwright() as p:
+    with voila() as server, sync_playwright() as p:
+        url = server.url
         chromium = p.chromium.launch(
             executable_path=shutil.which("chromium"),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -56,3 +59,42 @@ def planted_profile(planted_profiler) -> sw.SegmentProfile:
 @pytest.fixture(scope="session")
 def demo_profile() -> sw.SegmentProfile:
     return sw.profile(sw.datasets.demo_customers(n=3000), segment="segment")
+
+
+ROOT_NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+CHROMIUM = shutil.which("chromium")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)"
+)
+
+
+@pytest.fixture(scope="session")
+def voila_app():
+    """The app served by Voila from notebooks/, as `make app` serves it (``url``, ``pid``)."""
+    from voila_server import ROOT, voila
+
+    (ROOT / "build").mkdir(exist_ok=True)
+    with voila() as server:
+        yield server
+
+
+@pytest.fixture()
+def chromium():
+    """A headless Debian Chromium driven by Playwright; pages record any dialog they open."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def new_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1400}, accept_downloads=True)
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    return page

@@ -2,45 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 
 import pandas as pd
 import pytest
-from conftest import planted
+from conftest import needs_chromium, new_page, planted
 
 XSS = "<img src=x onerror=alert(1)>"
-CHROMIUM = shutil.which("chromium")
-playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)"
-)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    from voila_server import ROOT, voila
-
-    (ROOT / "build").mkdir(exist_ok=True)
-    with voila() as url:
-        yield url
+pytestmark = needs_chromium
 
 
 @pytest.fixture()
-def page():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 1400}, accept_downloads=True
-        )
-        page = context.new_page()
-        page.dialogs = []
-        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-        yield page
-        browser.close()
+def server(voila_app):
+    return voila_app.url
+
+
+@pytest.fixture()
+def page(chromium):
+    return new_page(chromium)
 
 
 def test_upload_profile_explore_download(server, page, tmp_path):

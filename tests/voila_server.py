@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,11 +23,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def voila(timeout: float = 60) -> Iterator[str]:
+def voila(*extra: str, timeout: float = 60) -> Iterator[SimpleNamespace]:
+    """Yield ``url`` and ``pid`` of a Voila server for the app, stopped afterwards.
+
+    ``extra`` command-line options override notebooks/voila.json.
+    """
     port = free_port()
     log = open(ROOT / "build" / f"voila-{port}.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "voila", "app.ipynb", f"--port={port}", "--no-browser"],
+        [sys.executable, "-m", "voila", "app.ipynb", f"--port={port}", "--no-browser", *extra],
         cwd=ROOT / "notebooks",  # Voila reads notebooks/voila.json from its working folder
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -43,7 +48,7 @@ def voila(timeout: float = 60) -> Iterator[str]:
                 if proc.poll() is not None or time.time() > deadline:
                     raise RuntimeError(f"Voila did not start; see {log.name}") from None
                 time.sleep(0.3)
-        yield url
+        yield SimpleNamespace(url=url, pid=proc.pid)
     finally:
         proc.terminate()
         try:
@@ -51,3 +56,17 @@ def voila(timeout: float = 60) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def kernels(server_pid: int) -> list[int]:
+    """PIDs of the kernel processes a Voila server has started (one per open page)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == server_pid and b"ipykernel" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
