@@ -129,6 +129,8 @@ def to_code(profile: SegmentProfile, source: str | None = None) -> str:
         "weak_threshold": 0.5,
         "unit": "customers",
         "model_params": None,
+        "engine": "auto",
+        "memory_limit": "1GB",
     }
     args += [f"{k}={params[k]!r}" for k, default in defaults.items() if params.get(k) != default]
     body = ",\n    ".join(args)

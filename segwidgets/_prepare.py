@@ -142,13 +142,18 @@ def _with_string_names(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
 
 def _resolve(df: pd.DataFrame, name: Hashable, what: str) -> str:
+    return resolve_column([str(c) for c in df.columns], name, what)
+
+
+def resolve_column(columns: Sequence[str], name: Hashable, what: str) -> str:
+    """The column called ``name``, or a clear error naming the closest match."""
     key = str(name)
-    if key in df.columns:
+    if key in columns:
         return key
-    close = difflib.get_close_matches(key, [str(c) for c in df.columns], n=1)
+    close = difflib.get_close_matches(key, list(columns), n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
-    shown = ", ".join(repr(str(c)) for c in list(df.columns)[:12])
-    more = ", …" if df.shape[1] > 12 else ""
+    shown = ", ".join(repr(c) for c in list(columns)[:12])
+    more = ", …" if len(columns) > 12 else ""
     raise DataError(f"No {what} column named {key!r}.{hint} Columns are: {shown}{more}.")
 
 
@@ -202,6 +207,14 @@ def suggest_id(df: pd.DataFrame, exclude: Sequence[str] = ()) -> list[str]:
 def _segment_codes(col: pd.Series, name: str, max_segments: int):
     present = col.notna().to_numpy()
     raw_codes, uniques = pd.factorize(col[present], sort=False)
+    order = segment_order(list(uniques), name, max_segments)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return present, tuple(_plain(uniques[i]) for i in order), rank[raw_codes]
+
+
+def segment_order(uniques: list, name: str, max_segments: int) -> list[int]:
+    """Check the distinct segment labels and return the positions that sort them."""
     uniques = [_plain(u) for u in uniques]
     if len(uniques) == 0:
         raise DataError(f"The segment column {name!r} has no values.")
@@ -217,12 +230,9 @@ def _segment_codes(col: pd.Series, name: str, max_segments: int):
             "segment label?"
         )
     try:
-        order = sorted(range(len(uniques)), key=lambda i: uniques[i])
+        return sorted(range(len(uniques)), key=lambda i: uniques[i])
     except TypeError:
-        order = sorted(range(len(uniques)), key=lambda i: str(uniques[i]))
-    rank = np.empty(len(uniques), dtype=np.int64)
-    rank[order] = np.arange(len(uniques))
-    return present, tuple(uniques[i] for i in order), rank[raw_codes]
+        return sorted(range(len(uniques)), key=lambda i: str(uniques[i]))
 
 
 def _plain(value):

@@ -1,7 +1,7 @@
 """Per-segment descriptive statistics over all rows, in the data's own units.
 
-Every statistic comes from per-segment aggregates (counts, sums, quantiles, level counts),
-so the same formulas can later run on aggregates computed elsewhere (e.g. in SQL).
+Every statistic comes from per-segment aggregates (counts, means, variances, quantiles,
+level counts), so the same formulas serve aggregates computed in memory and in a database.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from ._format import label_text
 from ._prepare import BINARY, CATEGORICAL, DATE, NUMERIC, Prepared
 
 MAX_DISPLAY_LEVELS = 20
@@ -70,38 +71,57 @@ def _index(value: np.ndarray, population: float, nonnegative: bool) -> np.ndarra
     return 100.0 * np.asarray(value, dtype=float) / population
 
 
-def _rest(n_k, s_k, n_all, s_all):
-    return n_all - n_k, s_all - s_k
+@dataclass(frozen=True)
+class NumericAgg:
+    """Per-segment count, mean, variance and quantiles of one numeric column.
+
+    ``rows`` counts each segment's rows including missing values; ``pop_quantiles`` are the
+    population's 1st, the ``QUANTILES`` and the 99th percentiles; ``low`` is its minimum.
+    """
+
+    n: np.ndarray
+    mean: np.ndarray
+    var: np.ndarray
+    quantiles: np.ndarray  # (segments, len(QUANTILES))
+    pop_quantiles: np.ndarray  # (len(QUANTILES) + 2,)
+    rows: np.ndarray
+    low: float
+    high: float
 
 
-def _numeric_block(name, kind, values: np.ndarray, codes, groups, labels):
-    n_seg = len(labels)
+@dataclass(frozen=True)
+class BinaryAgg:
+    """Per-segment count of non-missing values and of ones."""
+
+    n: np.ndarray
+    ones: np.ndarray
+    rows: np.ndarray
+
+
+@dataclass(frozen=True)
+class CategoricalAgg:
+    """Segment × level counts; ``names`` may end with ``(other)`` and ``(missing)``."""
+
+    names: list[str]
+    table: np.ndarray
+
+
+POP_QUANTILES = [0.01, *QUANTILES.values(), 0.99]
+
+
+def numeric_agg(values: np.ndarray, codes: np.ndarray, groups: list[np.ndarray]) -> NumericAgg:
+    """Aggregates of an in-memory column (``groups``: row positions of each segment)."""
+    n_seg = len(groups)
     present = ~np.isnan(values)
     v, c = values[present], codes[present]
     n_k = np.bincount(c, minlength=n_seg).astype(float)
-    n_all = float(present.sum())
-    center = float(v.mean()) if n_all else 0.0
-    d = v - center  # centred sums keep the rest-of-population variance accurate
+    center = float(v.mean()) if len(v) else 0.0
+    d = v - center  # centred sums keep the variances accurate
     s1 = np.bincount(c, weights=d, minlength=n_seg)
     s2 = np.bincount(c, weights=d * d, minlength=n_seg)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_k = center + s1 / n_k
-        var_k = (s2 - s1**2 / n_k) / (n_k - 1)
-        n_r, s1_r = _rest(n_k, s1, n_all, s1.sum())
-        s2_r = s2.sum() - s2
-        mean_r = center + s1_r / n_r
-        var_r = (s2_r - s1_r**2 / n_r) / (n_r - 1)
-        pooled = np.sqrt(((n_k - 1) * var_k + (n_r - 1) * var_r) / (n_k + n_r - 2))
-        effect = (mean_k - mean_r) / pooled
-        se2 = var_k / n_k + var_r / n_r
-        t = (mean_k - mean_r) / np.sqrt(se2)
-        dof = se2**2 / ((var_k / n_k) ** 2 / (n_k - 1) + (var_r / n_r) ** 2 / (n_r - 1))
-        p = 2 * sps.t.sf(np.abs(t), dof)
-    pop_mean = float(v.mean()) if n_all else np.nan
-    pop_std = float(v.std(ddof=1)) if n_all > 1 else np.nan
-    nonneg = kind == NUMERIC and n_all > 0 and float(v.min()) >= 0
-    index = _index(mean_k, pop_mean, nonneg)
-
+        mean = center + s1 / n_k
+        var = (s2 - s1**2 / n_k) / (n_k - 1)
     qs = list(QUANTILES.values())
     seg_q = np.full((n_seg, len(qs)), np.nan)
     for k, rows in enumerate(groups):  # one partition per segment, no full sort
@@ -109,11 +129,44 @@ def _numeric_block(name, kind, values: np.ndarray, codes, groups, labels):
         part = part[~np.isnan(part)]
         if len(part):
             seg_q[k] = np.quantile(part, qs)
-    pop_q = np.quantile(v, [0.01, *qs, 0.99]) if n_all else np.full(len(qs) + 2, np.nan)
-    lo, hi = pop_q[0], pop_q[-1]
-    pop_q = pop_q[1:-1]
-    missing_k = 1 - n_k / np.bincount(codes, minlength=n_seg)
-    missing_pop = 1 - n_all / len(values)
+    pop_q = np.quantile(v, POP_QUANTILES) if len(v) else np.full(len(POP_QUANTILES), np.nan)
+    return NumericAgg(
+        n=n_k,
+        mean=mean,
+        var=var,
+        quantiles=seg_q,
+        pop_quantiles=pop_q,
+        rows=np.bincount(codes, minlength=n_seg).astype(float),
+        low=float(v.min()) if len(v) else np.nan,
+        high=float(v.max()) if len(v) else np.nan,
+    )
+
+
+def _numeric_block(name, kind, agg: NumericAgg, labels):
+    n_seg = len(labels)
+    n_k, mean_k, var_k = agg.n, agg.mean, agg.var
+    n_all = n_k.sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pop_mean = float(np.nansum(n_k * mean_k) / n_all) if n_all else np.nan
+        # sums of squares about the population mean give the rest of the population exactly
+        within = np.nan_to_num((n_k - 1) * var_k)
+        ss_k = within + np.nan_to_num(n_k * (mean_k - pop_mean) ** 2)
+        ss_all = ss_k.sum()
+        n_r = n_all - n_k
+        mean_r = (n_all * pop_mean - np.nan_to_num(n_k * mean_k)) / n_r
+        var_r = (ss_all - ss_k - n_r * (mean_r - pop_mean) ** 2) / (n_r - 1)
+        pooled = np.sqrt(((n_k - 1) * var_k + (n_r - 1) * var_r) / (n_k + n_r - 2))
+        effect = (mean_k - mean_r) / pooled
+        se2 = var_k / n_k + var_r / n_r
+        t = (mean_k - mean_r) / np.sqrt(se2)
+        dof = se2**2 / ((var_k / n_k) ** 2 / (n_k - 1) + (var_r / n_r) ** 2 / (n_r - 1))
+        p = 2 * sps.t.sf(np.abs(t), dof)
+        pop_std = float(np.sqrt(ss_all / (n_all - 1))) if n_all > 1 else np.nan
+        missing_k = 1 - n_k / agg.rows
+        missing_pop = 1 - n_all / agg.rows.sum()
+    nonneg = kind == NUMERIC and n_all > 0 and agg.low >= 0
+    index = _index(mean_k, pop_mean, nonneg)
+    lo, pop_q, hi = agg.pop_quantiles[0], agg.pop_quantiles[1:-1], agg.pop_quantiles[-1]
 
     rows = []
     for k in range(n_seg):
@@ -133,10 +186,11 @@ def _numeric_block(name, kind, values: np.ndarray, codes, groups, labels):
         )
         rows.append(_row(seg, name, kind, "std", np.sqrt(var_k[k]), pop_std))
         for j, stat in enumerate(QUANTILES):
-            rows.append(_row(seg, name, kind, stat, seg_q[k, j], pop_q[j]))
+            rows.append(_row(seg, name, kind, stat, agg.quantiles[k, j], pop_q[j]))
         rows.append(_row(seg, name, kind, "missing_share", missing_k[k], missing_pop))
-    span = hi - lo if hi > lo else (float(v.max() - v.min()) or 1.0)
-    lo = lo if hi > lo else float(v.min())
+    if not hi > lo:  # all but a few values equal: fall back to the full range
+        lo, hi = agg.low, agg.high
+    span = hi - lo if hi > lo else 1.0
     scaled = np.clip((mean_k - lo) / span, 0, 1)
     return rows, effect, index, scaled
 
@@ -155,16 +209,25 @@ def _share_stats(count_k, n_k, count_all, n_all):
     return share_k, pop, _index(share_k, pop, True), h, p
 
 
-def _binary_block(name, values: np.ndarray, codes, n_seg, labels):
+def binary_agg(values: np.ndarray, codes: np.ndarray, n_seg: int) -> BinaryAgg:
+    """Aggregates of an in-memory 0/1 column."""
     present = ~np.isnan(values)
     c = codes[present]
-    ones = np.bincount(c, weights=values[present], minlength=n_seg)
-    n_k = np.bincount(c, minlength=n_seg).astype(float)
+    return BinaryAgg(
+        n=np.bincount(c, minlength=n_seg).astype(float),
+        ones=np.bincount(c, weights=values[present], minlength=n_seg),
+        rows=np.bincount(codes, minlength=n_seg).astype(float),
+    )
+
+
+def _binary_block(name, agg: BinaryAgg, labels):
+    n_k, ones = agg.n, agg.ones
     share, pop, index, h, p = _share_stats(ones, n_k, ones.sum(), n_k.sum())
-    missing_k = 1 - n_k / np.bincount(codes, minlength=n_seg)
-    missing_pop = 1 - present.mean()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        missing_k = 1 - n_k / agg.rows
+        missing_pop = 1 - n_k.sum() / agg.rows.sum()
     rows = []
-    for k in range(n_seg):
+    for k in range(len(labels)):
         seg = labels[k]
         rows.append(
             _row(seg, name, BINARY, "share", share[k], pop, index=index[k], effect=h[k], p=p[k])
@@ -173,7 +236,8 @@ def _binary_block(name, values: np.ndarray, codes, n_seg, labels):
     return rows, h, index, share
 
 
-def _categorical_block(name, col: pd.Series, codes, n_seg, labels):
+def categorical_agg(col: pd.Series, codes: np.ndarray, n_seg: int) -> CategoricalAgg:
+    """Segment × level counts of an in-memory categorical column (top levels shown)."""
     cat = col.cat
     raw_codes = cat.codes.to_numpy()
     counts = np.bincount(raw_codes[raw_codes >= 0], minlength=len(cat.categories))
@@ -182,17 +246,21 @@ def _categorical_block(name, col: pd.Series, codes, n_seg, labels):
     names = [str(cat.categories[i]) for i in shown]
     remap = np.full(len(cat.categories) + 1, len(shown), dtype=np.int64)  # default: other
     remap[shown] = np.arange(len(shown))
-    has_other = len(shown) < int((counts > 0).sum())
-    if has_other:
+    if len(shown) < int((counts > 0).sum()):
         names.append(OTHER)
-    missing_code = len(names)
     level = remap[raw_codes]
     if (raw_codes < 0).any():
-        level[raw_codes < 0] = missing_code
+        level[raw_codes < 0] = len(names)
         names.append(MISSING)
     n_lvl = len(names)
     table = np.bincount(codes * n_lvl + level, minlength=n_seg * n_lvl).reshape(n_seg, n_lvl)
-    table = table.astype(float)
+    return CategoricalAgg(names=names, table=table.astype(float))
+
+
+def _categorical_block(name, agg: CategoricalAgg, labels):
+    names, table = agg.names, agg.table
+    n_seg = len(labels)
+    n_lvl = len(names)
     n_k = table.sum(axis=1)
     n_all = n_k.sum()
     total = table.sum(axis=0)
@@ -248,34 +316,50 @@ def _categorical_block(name, col: pd.Series, codes, n_seg, labels):
     return rows, h_all[:, head], idx_all[:, head], shares[:, head], names[head]
 
 
-def describe(prepared: Prepared) -> Descriptives:
-    """Compute the tidy per-segment statistics of every feature over all rows."""
+def aggregate(prepared: Prepared) -> dict[str, NumericAgg | BinaryAgg | CategoricalAgg]:
+    """Per-segment aggregates of every feature of an in-memory table."""
     codes = prepared.codes
-    labels = prepared.labels
-    n_seg = len(labels)
+    n_seg = len(prepared.labels)
     order = np.argsort(codes, kind="stable")
     groups = np.split(order, np.cumsum(np.bincount(codes, minlength=n_seg))[:-1])
-    rows: list[tuple] = []
-    effect, index, scaled, headline = {}, {}, {}, {}
+    aggs = {}
     for feat in prepared.features:
         col = prepared.frame[feat.name]
-        if feat.kind in (NUMERIC, DATE):
-            values = col.to_numpy(dtype=np.float64, na_value=np.nan)
-            block, eff, idx, scl = _numeric_block(
-                feat.name, feat.kind, values, codes, groups, labels
-            )
-        elif feat.kind == BINARY:
-            values = col.to_numpy(dtype=np.float64, na_value=np.nan)
-            block, eff, idx, scl = _binary_block(feat.name, values, codes, n_seg, labels)
+        if feat.kind == CATEGORICAL:
+            aggs[feat.name] = categorical_agg(col, codes, n_seg)
+            continue
+        values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        if feat.kind == BINARY:
+            aggs[feat.name] = binary_agg(values, codes, n_seg)
         else:
-            block, eff, idx, scl, lvl = _categorical_block(feat.name, col, codes, n_seg, labels)
+            aggs[feat.name] = numeric_agg(values, codes, groups)
+    return aggs
+
+
+def describe(prepared: Prepared) -> Descriptives:
+    """Compute the tidy per-segment statistics of every feature over all rows."""
+    return describe_aggregates(prepared.features, aggregate(prepared), prepared.labels)
+
+
+def describe_aggregates(features, aggs: dict, labels: tuple) -> Descriptives:
+    """The tidy statistics from per-segment aggregates, wherever they were computed."""
+    rows: list[tuple] = []
+    effect, index, scaled, headline = {}, {}, {}, {}
+    for feat in features:
+        agg = aggs[feat.name]
+        if feat.kind in (NUMERIC, DATE):
+            block, eff, idx, scl = _numeric_block(feat.name, feat.kind, agg, labels)
+        elif feat.kind == BINARY:
+            block, eff, idx, scl = _binary_block(feat.name, agg, labels)
+        else:
+            block, eff, idx, scl, lvl = _categorical_block(feat.name, agg, labels)
             headline[feat.name] = lvl
         rows.extend(block)
         effect[feat.name], index[feat.name], scaled[feat.name] = eff, idx, scl
     stats = pd.DataFrame.from_records(rows, columns=_COLUMNS)
     for column in ("value", "population_value", "index", "effect_size", "p_value"):
         stats[column] = stats[column].astype("float64")
-    seg_index = pd.Index([str(lbl) for lbl in labels], name="segment")
+    seg_index = pd.Index([label_text(lbl) for lbl in labels], name="segment")
 
     def table(d):
         return pd.DataFrame(d, index=seg_index).T.rename_axis("feature")

@@ -31,7 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="segwidgets", description="Tell what makes each segment different.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     prof = sub.add_parser("profile", help="profile a table by its segment column")
-    prof.add_argument("data", help="CSV, TSV, .csv.gz, Parquet or Excel file")
+    prof.add_argument(
+        "data",
+        help="CSV, TSV, .csv.gz, Parquet or Excel file, a folder or glob of Parquet files, "
+        "or a database URL such as duckdb:///path/to.db or postgres://user@host/db",
+    )
+    prof.add_argument("--table", help="table to profile when DATA is a database URL")
     prof.add_argument("--segment", help="column with the segment labels")
     prof.add_argument("--id", dest="id_column", help="row identifier column (found if omitted)")
     prof.add_argument("--categorical", nargs="+", default=[], metavar="COL")
@@ -65,6 +70,21 @@ def _write_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _open_url(url: str, table: str | None):
+    """An Ibis table in the database at ``url`` (DuckDB, Postgres, Trino, Spark …)."""
+    from ._errors import DataError
+
+    if not table:
+        raise DataError("a database URL needs --table NAME to say which table to profile.")
+    import ibis
+
+    try:
+        return ibis.connect(url).table(table)
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"Could not open table {table!r} at {url}: {first}.") from exc
+
+
 def _profile(args: argparse.Namespace) -> int:
     from ._io import read_table
     from ._prepare import suggest_segment
@@ -73,13 +93,18 @@ def _profile(args: argparse.Namespace) -> int:
     bad = [o for o in args.out if Path(o).suffix.lower() not in _OUTPUTS]
     if bad:
         return _fail(f"cannot write {bad[0]!r}: --out takes {', '.join(_OUTPUTS)} files.")
+    data = args.data
+    if "://" in data:
+        data = _open_url(data, args.table)
     if args.segment is None:
+        if not isinstance(data, str):
+            return _fail("say which column holds the segments with --segment COL.")
         guess = suggest_segment(read_table(args.data))
         hint = f" the likely one is {guess!r}: add --segment {guess}" if guess else ""
         return _fail(f"say which column holds the segments with --segment COL;{hint}.")
     profiler = SegmentProfiler(top_n=args.top, allow_weak=args.allow_weak, random_state=args.seed)
     profiler.fit(
-        args.data,
+        data,
         args.segment,
         id_column=args.id_column,
         categorical=args.categorical,

@@ -15,8 +15,17 @@ from ._errors import DataError, SegmentsNotDistinguishable
 from ._format import label_text
 from ._io import read_table
 from ._prepare import Prepared, prepare
-from ._stats import describe
+from ._stats import describe, describe_aggregates
 from ._summary import segment_points, summarise_segment
+from ._table import (
+    aggregate_table,
+    is_ibis_table,
+    open_with_duckdb,
+    plan_table,
+    prepared_from_sample,
+    sample_table,
+    wants_duckdb,
+)
 from .result import Quality, SegmentProfile
 
 __all__ = ["SegmentProfiler", "profile"]
@@ -61,6 +70,13 @@ class SegmentProfiler:
         LightGBM parameters that override the fast defaults, e.g.
         ``{"num_boost_round": 100, "num_leaves": 31, "learning_rate": 0.1}`` for a bigger
         model on hard problems.
+    engine : {"auto", "pandas", "duckdb"}
+        How a file is read: ``"auto"`` scans files of 256 MB and more, folders and globs
+        of Parquet files with DuckDB (aggregates in SQL over all rows, only a stratified
+        sample comes into memory) and reads smaller files with pandas. An Ibis table is
+        always profiled where it lives (DuckDB, Spark, a SQL warehouse).
+    memory_limit : str
+        DuckDB's memory limit for the ``"duckdb"`` engine; it spills to disk beyond it.
 
     Attributes
     ----------
@@ -87,6 +103,8 @@ class SegmentProfiler:
         weak_threshold: float = 0.5,
         unit: str = "customers",
         model_params: dict[str, Any] | None = None,
+        engine: str = "auto",
+        memory_limit: str = "1GB",
     ) -> None:
         self.top_n = top_n
         self.cv = cv
@@ -99,6 +117,19 @@ class SegmentProfiler:
         self.weak_threshold = weak_threshold
         self.unit = unit
         self.model_params = model_params
+        self.engine = engine
+        self.memory_limit = memory_limit
+
+    def _engine(self, data, source: str | None) -> str:
+        if self.engine not in ("auto", "pandas", "duckdb"):
+            raise DataError(f"engine must be 'auto', 'pandas' or 'duckdb', not {self.engine!r}.")
+        if is_ibis_table(data):
+            return "ibis"
+        if source is None:
+            return "pandas"
+        if self.engine == "auto":
+            return "duckdb" if wants_duckdb(source) else "pandas"
+        return self.engine
 
     def get_params(self) -> dict[str, Any]:
         """Constructor parameters, as in scikit-learn."""
@@ -129,8 +160,9 @@ class SegmentProfiler:
 
         Parameters
         ----------
-        data : DataFrame or path
-            The table, or a CSV/TSV/.csv.gz/Parquet/Excel file. Never modified.
+        data : DataFrame, path or Ibis table
+            The table, a CSV/TSV/.csv.gz/Parquet/Excel file, a folder or glob of Parquet
+            files, or an Ibis table in any backend. Never modified.
         segment : str
             Column holding segment labels (any type; missing labels are dropped).
         id_column : str, optional
@@ -157,28 +189,46 @@ class SegmentProfiler:
             return now
 
         report("reading", 0.0)
-        source = None if isinstance(data, pd.DataFrame) else os.fspath(data)
-        frame = data if source is None else read_table(source)
-        mark = lap("read", start)
+        source = None if isinstance(data, pd.DataFrame) or is_ibis_table(data) else os.fspath(data)
+        engine = self._engine(data, source)
+        rng = np.random.default_rng(self.random_state)
+        roles = {
+            "id_column": id_column,
+            "categorical": categorical,
+            "exclude": exclude,
+            "max_segments": self.max_segments,
+            "max_levels": self.max_levels,
+        }
+        if engine == "pandas":
+            frame = data if source is None else read_table(source)
+            mark = lap("read", start)
+            report("preparing", 0.0)
+            prepared = prepare(frame, segment, **roles)
+            del frame
+            mark = lap("prepare", mark)
+            report("profiling", 0.0)
+            desc = describe(prepared)
+            population = np.bincount(prepared.codes, minlength=len(prepared.labels))
+            mark = lap("describe", mark)
+        else:  # aggregates where the data lives, the model on a stratified sample
+            table = (
+                data if source is None else open_with_duckdb(source, memory_limit=self.memory_limit)
+            )
+            mark = lap("read", start)
+            report("preparing", 0.0)
+            plan = plan_table(table, segment, **roles)
+            mark = lap("prepare", mark)
+            report("profiling", 0.0)
+            desc = describe_aggregates(plan.features, aggregate_table(plan), plan.labels)
+            population = plan.counts
+            mark = lap("describe", mark)
+            prepared = prepared_from_sample(plan, sample_table(plan, self.sample_size, rng))
+            mark = lap("sample", mark)
 
-        report("preparing", 0.0)
-        prepared = prepare(
-            frame,
-            segment,
-            id_column=id_column,
-            categorical=categorical,
-            exclude=exclude,
-            max_segments=self.max_segments,
-            max_levels=self.max_levels,
+        outcome, model_codes, sample, warnings = self._model(
+            prepared, report, timings, population, rng
         )
-        del frame
-        mark = lap("prepare", mark)
-
-        report("profiling", 0.0)
-        desc = describe(prepared)
-        mark = lap("describe", mark)
-
-        outcome, model_codes, sample, warnings = self._model(prepared, report, timings)
+        sample["engine"] = engine
         mark = time.perf_counter()
 
         names = [label_text(lbl) for lbl in prepared.labels]
@@ -208,7 +258,7 @@ class SegmentProfiler:
         importance, by_segment, stability_table, stability = self._importance(
             outcome, prepared, [names[c] for c in model_codes]
         )
-        counts = np.bincount(prepared.codes, minlength=len(names))
+        counts = population
         segments = pd.DataFrame(
             {
                 "label": list(prepared.labels),
@@ -247,7 +297,7 @@ class SegmentProfiler:
             segment_column=prepared.segment,
             id_column=prepared.id_column,
             rows_input=prepared.rows_input,
-            rows=len(prepared.codes),
+            rows=int(population.sum()),
             dropped_missing_segment=prepared.dropped_missing_segment,
             feature_info=prepared.features,
             quality=quality,
@@ -271,8 +321,7 @@ class SegmentProfiler:
         return self
 
     # ----- stages -------------------------------------------------------------------
-    def _model(self, prepared: Prepared, report: Progress, timings: dict[str, float]):
-        rng = np.random.default_rng(self.random_state)
+    def _model(self, prepared: Prepared, report, timings, population, rng):
         names = [label_text(lbl) for lbl in prepared.labels]
         counts = np.bincount(prepared.codes, minlength=len(names))
         model_codes = np.flatnonzero(counts >= self.cv)
@@ -306,16 +355,17 @@ class SegmentProfiler:
         )
         timings["model"] = time.perf_counter() - start - outcome.explain_seconds
         timings["explain"] = outcome.explain_seconds
+        total, eligible_total = int(population.sum()), int(population[model_codes].sum())
         sample = {
-            "rows": len(prepared.codes),
+            "rows": total,
             "model_rows": len(picked),
             "shap_rows": len(shap_local),
-            "model_sampled": len(picked) < len(eligible),
+            "model_sampled": len(picked) < eligible_total,
             "shap_sampled": len(shap_local) < len(picked),
             "description": (
-                f"Statistics use all {len(prepared.codes):,} rows; the model was cross-validated "
+                f"Statistics use all {total:,} rows; the model was cross-validated "
                 f"on {len(picked):,} rows"
-                + (" (stratified sample)" if len(picked) < len(eligible) else "")
+                + (" (stratified sample)" if len(picked) < eligible_total else "")
                 + f" and SHAP explains {len(shap_local):,} of them (stratified, out-of-fold)."
             ),
         }

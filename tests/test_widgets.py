@@ -196,3 +196,17 @@ def test_upload_streams_in_chunks_and_cleans_up(tmp_path):
     upload.receive("big.csv", b"0" * 20_000)
     assert "over the 0 MB upload limit" in str(errors[-1])
     assert len(got) == 1
+
+
+def test_big_upload_goes_through_parquet_and_duckdb():
+    df = planted(1500)
+    app = App(big_upload_mb=0, cv=3)  # every upload counts as big here
+    _upload(app, "customers.csv", df.to_csv(index=False).encode())
+    assert "1,500 rows" in app.data_info.value and "DuckDB" in app.data_info.value
+    assert app.segment.value == "group" and app.id_column.value == "ref"
+    _run(app)
+    assert app.error_message == ""
+    prof = app.profile
+    assert prof.sample["engine"] == "duckdb" and prof.rows == 1500
+    assert "Statistics use all 1,500 rows" in app.quality_text.value
+    assert list(app._workdir.glob("*.parquet"))

@@ -11,10 +11,14 @@ import html
 import io
 import json
 import logging
+import shutil
 import sys
+import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -26,6 +30,7 @@ from .._errors import SegwidgetsError
 from .._format import number, percent
 from .._io import read_table
 from .._prepare import infer_kinds, suggest_id, suggest_segment, unique_column_names
+from .._table import convert_to_parquet
 from ..datasets import demo_customers
 from ..profiler import SegmentProfiler
 from ..result import SegmentProfile
@@ -113,18 +118,29 @@ class App(w.VBox):
     data : DataFrame, optional
         A table to profile; without it the page starts with an upload control.
     max_upload_mb : int
-        Largest upload accepted (the Voilà config must allow websocket messages this big).
+        Largest upload accepted.
+    big_upload_mb : int
+        Uploads this big (CSV or Parquet) are copied into Parquet once and profiled with
+        DuckDB: statistics over all rows, only a stratified sample in memory.
     **profiler_params
         Passed to :class:`~segwidgets.SegmentProfiler` (e.g. ``cv=3``).
     """
 
     def __init__(
-        self, data: pd.DataFrame | None = None, *, max_upload_mb: int = 200, **profiler_params: Any
+        self,
+        data: pd.DataFrame | None = None,
+        *,
+        max_upload_mb: int = 200,
+        big_upload_mb: int = 100,
+        **profiler_params: Any,
     ) -> None:
         _log_to_server()
         self.max_upload_mb = max_upload_mb
+        self.big_upload_mb = big_upload_mb
+        self._workdir = Path(tempfile.mkdtemp(prefix="segwidgets-app-"))
+        weakref.finalize(self, shutil.rmtree, self._workdir, True)
         self._profiler_params = profiler_params
-        self._data: pd.DataFrame | None = None
+        self._data: pd.DataFrame | Path | None = None
         self._data_name = ""
         self._profile: SegmentProfile | None = None
         self._job: threading.Thread | None = None
@@ -306,6 +322,13 @@ class App(w.VBox):
     def _on_file(self, path, name: str) -> None:
         self.status.value = f"reading {_escape(name)}…"
         try:
+            if path.stat().st_size >= self.big_upload_mb * 1024 * 1024 and name.lower().endswith(
+                (".csv", ".tsv", ".txt", ".csv.gz", ".parquet", ".pq")
+            ):
+                # big: copy once into Parquet and let DuckDB scan it; only a sample is loaded
+                parquet, head, rows = convert_to_parquet(path, name, self._workdir)
+                self._show_data(parquet, head, name, rows)
+                return
             frame = read_table(path, display_name=name)
         finally:
             self.status.value = ""
@@ -317,16 +340,20 @@ class App(w.VBox):
             raise SegwidgetsError("App() takes a pandas DataFrame.")
         if data.shape[0] == 0 or data.shape[1] == 0:
             raise SegwidgetsError(f"{name} has no rows or no columns.")
+        self._show_data(data, data, name, len(data))
+
+    def _show_data(self, data, head: pd.DataFrame, name: str, rows: int) -> None:
+        """Keep ``data`` (a DataFrame or a Parquet path) and show ``head`` as its preview."""
         self._clear_error()
         self._data, self._data_name = data, name
         self._profile = None
         self.tabs.layout.display = "none"
         self.progress.value = 0
         self.status.value = ""
-        names, _ = unique_column_names(data.columns)
-        kinds = infer_kinds(data)
-        segment = suggest_segment(data) or names[0]
-        ids = [c for c in suggest_id(data) if c != segment]
+        names, _ = unique_column_names(head.columns)
+        kinds = infer_kinds(head)
+        segment = suggest_segment(head) or names[0]
+        ids = [c for c in suggest_id(head) if c != segment]
         self.segment.options = names
         self.segment.value = segment
         self.id_column.options = [NONE, *names]
@@ -339,12 +366,14 @@ class App(w.VBox):
         self.exclude.value = ()
         for control in (self.segment, self.id_column, self.run_button):
             control.disabled = False
-        rows, cols = data.shape
+        big = (
+            "" if isinstance(data, pd.DataFrame) else " Stored as Parquet and scanned with DuckDB."
+        )
         self.data_info.value = (
-            f"<b>{_escape(name)}</b>: {rows:,} rows × {cols:,} columns. "
+            f"<b>{_escape(name)}</b>: {rows:,} rows × {head.shape[1]:,} columns.{big} "
             f"<span class='sw-info'>Pick the segment column, check the rest, then Profile.</span>"
         )
-        self.preview.value = _preview_html(data, names, kinds)
+        self.preview.value = _preview_html(head, names, kinds)
 
     def _on_segment(self, change: dict) -> None:
         """The segment column cannot also be the ID or a categorical feature."""
@@ -369,6 +398,8 @@ class App(w.VBox):
                 "exclude": list(self.exclude.value),
             }
             params = {"top_n": self.top_n.value, "allow_weak": self.allow_weak.value}
+            if not isinstance(self._data, pd.DataFrame):
+                params["engine"] = "duckdb"
             params |= self._profiler_params
             self.run_button.disabled = True
             self.cancel_button.disabled = False
@@ -414,7 +445,7 @@ class App(w.VBox):
             self._show_profile(profiler.profile_)
             log.info(
                 "profiled %s rows: fit %.2f s, results %.2f s",
-                f"{len(data):,}",
+                f"{profiler.profile_.rows:,}",
                 fitted - tick,
                 time.perf_counter() - fitted,
             )
@@ -530,7 +561,8 @@ def _quality_html(prof: SegmentProfile) -> str:
         f"<h3>Distinguishability</h3>{warn}<p><b>Weighted F1 {q.f1_weighted:.2f}</b> "
         f"(out-of-fold, {q.folds}-fold; kappa {q.kappa:.2f}). {verdict}"
         f"{' Most confused: ' + pairs + '.' if pairs else ''}</p>"
-        f"<table class='sw-preview'><tr><th>segment</th><th>F1</th><th>rows</th></tr>{rows}</table>"
+        "<table class='sw-preview'><tr><th>segment</th><th>F1</th><th>rows in model</th></tr>"
+        f"{rows}</table>"
         f"<p class='sw-info'>{_escape(prof.sample['description'])}</p>"
     )
 

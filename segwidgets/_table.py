@@ -1,0 +1,485 @@
+"""Profiling data where it lives: per-segment aggregates and a stratified sample, in Ibis.
+
+The same expressions run in DuckDB (the embedded default for big files), Spark or a SQL
+warehouse. Only the aggregates (segments × features) and a bounded sample come back into
+Python; the model then works on the sample exactly as on an in-memory table.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import tempfile
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._errors import DataError
+from ._io import _decode, _head_bytes, _sniff_decimal, _sniff_delimiter
+from ._model import stratified_sample
+from ._prepare import (
+    _CODE_TOKENS,
+    BINARY,
+    CATEGORICAL,
+    DATE,
+    NUMERIC,
+    Feature,
+    Prepared,
+    _looks_like_id_name,
+    _plain,
+    _tokens,
+    resolve_column,
+    segment_order,
+)
+from ._stats import (
+    MAX_DISPLAY_LEVELS,
+    MISSING,
+    OTHER,
+    POP_QUANTILES,
+    QUANTILES,
+    BinaryAgg,
+    CategoricalAgg,
+    NumericAgg,
+)
+
+LARGE_FILE_BYTES = 256 * 1024 * 1024  # text files this big are scanned with DuckDB
+LARGE_PARQUET_ROWS = 2_000_000  # Parquet compresses well: judge it by its row count
+_SEG = "__sw_segment"
+
+
+def is_ibis_table(obj: Any) -> bool:
+    """True for an Ibis table expression (without importing Ibis for other objects)."""
+    return type(obj).__module__.startswith("ibis.") and hasattr(obj, "schema")
+
+
+def wants_duckdb(source: str | os.PathLike) -> bool:
+    """Whether a file input is big enough (or a folder/glob) to scan with DuckDB."""
+    text = os.fspath(source)
+    if glob.has_magic(text) or Path(text).is_dir():
+        return True
+    path = Path(text)
+    name = path.name.lower()
+    if not path.is_file():
+        return False
+    if name.endswith((".parquet", ".pq")):
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.ParquetFile(path).metadata.num_rows >= LARGE_PARQUET_ROWS
+        except Exception:  # unreadable: let the reader say why
+            return False
+    big = path.stat().st_size >= LARGE_FILE_BYTES
+    return big and name.endswith((".csv", ".tsv", ".txt", ".csv.gz"))
+
+
+def open_with_duckdb(
+    source: str | os.PathLike, *, memory_limit: str = "1GB", threads: int | None = None
+):
+    """An Ibis table over a CSV/Parquet file, folder or glob, read by DuckDB (bounded memory)."""
+    import ibis
+
+    text = os.fspath(source)
+    spill = tempfile.mkdtemp(prefix="segwidgets-duckdb-")
+    options = {"memory_limit": memory_limit, "temp_directory": spill}
+    if threads:
+        options["threads"] = threads
+    con = ibis.duckdb.connect(**options)
+    con.raw_sql("SET enable_progress_bar = false")
+    con.raw_sql("SET preserve_insertion_order = false")
+    path = Path(text)
+    folder = path.is_dir()
+    if folder:
+        text = str(path / "**" / "*.parquet")
+    paths = sorted(glob.glob(text, recursive=True)) if glob.has_magic(text) else [text]
+    if not paths and folder:
+        raise DataError(
+            f"{path} is a folder without Parquet files: give a data file, or a folder of "
+            ".parquet files."
+        )
+    if not paths:
+        raise DataError(f"No files match {text}.")
+    missing = [p for p in paths if not Path(p).is_file()]
+    if missing:
+        raise DataError(f"File not found: {missing[0]}.")
+    try:
+        if all(p.lower().endswith((".parquet", ".pq")) for p in paths):
+            return con.read_parquet(paths)
+        head = _head_bytes(Path(paths[0]), Path(paths[0]).name)
+        sample, encoding = _decode(head, Path(paths[0]).name)
+        lines = [line for line in sample.splitlines()[:-1] if line.strip()]
+        delimiter = _sniff_delimiter(lines)
+        decimal = _sniff_decimal(lines, delimiter)
+        return con.read_csv(
+            paths,
+            delim=delimiter,
+            decimal_separator=decimal,
+            encoding="latin-1" if encoding == "cp1252" else "utf-8",
+            header=True,
+        )
+    except DataError:
+        raise
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"Could not read {Path(paths[0]).name}: {first}.") from exc
+
+
+@dataclass
+class TablePlan:
+    """Column roles decided from a table's schema and one pass of column summaries."""
+
+    table: Any
+    segment: str
+    labels: tuple
+    counts: np.ndarray  # rows per segment, in ``labels`` order
+    rows_input: int
+    id_column: str | None
+    features: tuple[Feature, ...]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def dropped_missing_segment(self) -> int:
+        return int(self.rows_input - self.counts.sum())
+
+
+def _value(table, feat: Feature):
+    """The analysis value of a feature as an Ibis expression (numbers for all but categoricals)."""
+    import ibis
+
+    col = table[feat.name]
+    dtype = col.type()
+    if feat.kind == CATEGORICAL:
+        return col.cast("string")
+    if feat.kind == DATE:
+        seconds = col.cast("timestamp").epoch_seconds().cast("float64")
+        return seconds / 86400.0 - feat.origin.timestamp() / 86400.0
+    if dtype.is_boolean():
+        return col.cast("int64").cast("float64")
+    value = col.cast("float64")
+    if dtype.is_floating():  # infinities count as missing; x * 0 == 0 holds for finite x only
+        value = ibis.ifelse(value * 0 == 0, value, ibis.null("float64"))
+    return value
+
+
+def plan_table(
+    table,
+    segment: Hashable,
+    *,
+    id_column: Hashable | None = None,
+    categorical: Sequence[Hashable] | None = None,
+    exclude: Sequence[Hashable] | None = None,
+    max_segments: int = 50,
+    max_levels: int = 30,
+) -> TablePlan:
+    """Decide segment labels, the ID column and each feature's kind for an Ibis table."""
+    columns = list(table.columns)
+    seg = resolve_column(columns, segment, "segment")
+    excluded = {resolve_column(columns, c, "excluded") for c in exclude or []}
+    forced = {resolve_column(columns, c, "categorical") for c in categorical or []}
+    given_id = resolve_column(columns, id_column, "ID") if id_column is not None else None
+    if given_id == seg:
+        raise DataError(f"{seg!r} cannot be both the segment and the ID column.")
+
+    sizes = table.group_by(table[seg].name(_SEG)).agg(n=table.count()).to_pandas()
+    present = sizes[sizes[_SEG].notna()]
+    order = segment_order(list(present[_SEG]), seg, max_segments)
+    labels = tuple(_plain(present[_SEG].iloc[i]) for i in order)
+    counts = present["n"].to_numpy()[order].astype(np.int64)
+    rows_input = int(sizes["n"].sum())
+    notes = []
+    if rows_input > counts.sum():
+        notes.append(
+            f"{rows_input - counts.sum():,} rows without a segment in {seg!r} were left out."
+        )
+
+    schema = table.schema()
+    candidates = [c for c in columns if c != seg and c not in excluded]
+    summary = {}
+    for c in candidates:
+        col, dtype = table[c], schema[c]
+        summary[f"n|{c}"] = col.count()
+        summary[f"u|{c}"] = col.approx_nunique()
+        if dtype.is_numeric() or dtype.is_temporal():
+            summary[f"lo|{c}"] = col.min()
+            summary[f"hi|{c}"] = col.max()
+    facts = table.agg(**summary).to_pandas().iloc[0] if summary else pd.Series(dtype=object)
+
+    if given_id is not None:
+        ids = [given_id]
+    else:
+        ids = [
+            c for c in candidates if c not in forced and _id_like(c, schema[c], facts, rows_input)
+        ]
+        notes += [f"{c!r} looks like a row identifier and is not used as a feature." for c in ids]
+    features = []
+    for c in candidates:
+        if c in ids:
+            continue
+        feat, note = _classify_column(
+            table, c, schema[c], facts, rows_input, c in forced, max_levels
+        )
+        if note:
+            notes.append(note)
+        if feat is not None:
+            features.append(feat)
+    if not features:
+        raise DataError(
+            "No usable feature columns are left once the segment, ID, excluded, constant and "
+            "empty columns are set aside."
+        )
+    return TablePlan(
+        table=table,
+        segment=seg,
+        labels=labels,
+        counts=counts,
+        rows_input=rows_input,
+        id_column=ids[0] if ids else None,
+        features=tuple(features),
+        notes=notes,
+    )
+
+
+def _id_like(name: str, dtype, facts: pd.Series, rows: int) -> bool:
+    unique = float(facts[f"u|{name}"])
+    if dtype.is_floating() or dtype.is_boolean() or dtype.is_temporal():
+        return False
+    if _looks_like_id_name(name) and unique >= 0.9 * rows:
+        return True
+    if rows < 20 or unique < 0.9 * rows:  # approximate distinct counts err by a few %
+        return False
+    if dtype.is_string():
+        return True
+    if dtype.is_integer():
+        return float(facts[f"hi|{name}"]) - float(facts[f"lo|{name}"]) + 1 <= 1.5 * rows
+    return False
+
+
+def _top_levels(table, name: str, limit: int) -> list[str]:
+    col = table[name].cast("string")
+    kept = table.filter(col.notnull())
+    frame = kept.group_by(col.name("level")).agg(n=kept.count()).to_pandas()
+    frame = frame.sort_values(["n", "level"], ascending=[False, True])
+    return [str(v) for v in frame["level"].iloc[:limit]]
+
+
+def _classify_column(table, name, dtype, facts, rows, forced, max_levels):
+    present = int(facts[f"n|{name}"])
+    unique = int(facts[f"u|{name}"])
+    if present == 0:
+        return None, f"{name!r} is empty and was left out."
+    if unique <= 1:
+        return None, f"{name!r} has a single value and was left out."
+    if forced or dtype.is_string():
+        if not forced and unique > 100 and unique > 0.5 * present:
+            return None, (
+                f"{name!r} has about {unique:,} distinct text values (free text or an "
+                "identifier) and was left out."
+            )
+        levels = tuple(_top_levels(table, name, max_levels))
+        note = ""
+        if unique > max_levels:
+            note = (
+                f"{name!r} has about {unique:,} levels: the model sees the {max_levels} most "
+                "frequent and groups the rest as 'other'."
+            )
+        return Feature(name, CATEGORICAL, levels=levels, n_levels=unique), note
+    if dtype.is_boolean():
+        return Feature(name, BINARY, true_value="True"), ""
+    if dtype.is_temporal():
+        origin = pd.Timestamp(facts[f"lo|{name}"])
+        return Feature(name, DATE, origin=origin), ""
+    if dtype.is_numeric():
+        lo, hi = float(facts[f"lo|{name}"]), float(facts[f"hi|{name}"])
+        if unique <= 2 and lo in (0.0, 1.0) and hi in (0.0, 1.0):
+            return Feature(name, BINARY, true_value="1"), ""
+        tokens = _tokens(name)
+        if dtype.is_integer() and tokens and tokens[-1] in _CODE_TOKENS and unique <= max_levels:
+            levels = tuple(_top_levels(table, name, max_levels))
+            return Feature(name, CATEGORICAL, levels=levels, n_levels=unique), ""
+        return Feature(name, NUMERIC), ""
+    return None, f"{name!r} has a type segwidgets cannot profile ({dtype}) and was left out."
+
+
+def aggregate_table(plan: TablePlan) -> dict[str, NumericAgg | BinaryAgg | CategoricalAgg]:
+    """Per-segment aggregates of every feature, computed where the table lives."""
+    t = plan.table
+    seg = t[plan.segment].name(_SEG)
+    base = t.filter(t[plan.segment].notnull())
+    positions = {label: k for k, label in enumerate(plan.labels)}
+    n_seg = len(plan.labels)
+    rows = plan.counts.astype(float)
+
+    def by_segment(frame: pd.DataFrame, column: str) -> np.ndarray:
+        out = np.full(n_seg, np.nan)
+        for label, value in zip(frame[_SEG], frame[column], strict=True):
+            out[positions[_plain(label)]] = value
+        return out
+
+    numeric = [f for f in plan.features if f.kind in (NUMERIC, DATE)]
+    binary = [f for f in plan.features if f.kind == BINARY]
+    aggs: dict[str, Any] = {}
+    moments = {}
+    for i, feat in enumerate(numeric):
+        value = _value(base, feat)
+        moments[f"n{i}"] = value.count()
+        moments[f"m{i}"] = value.mean()
+        moments[f"v{i}"] = value.var(how="sample")
+        moments[f"lo{i}"] = value.min()
+        moments[f"hi{i}"] = value.max()
+    for i, feat in enumerate(binary):
+        value = _value(base, feat)
+        moments[f"bn{i}"] = value.count()
+        moments[f"bo{i}"] = value.sum()
+    grouped = base.group_by(seg).agg(**moments).to_pandas() if moments else None
+
+    qs = list(QUANTILES.values())
+    for i, feat in enumerate(numeric):
+        value = _value(base, feat)
+        # one query per column keeps memory bounded: each exact quantile buffers its column
+        seg_q = base.group_by(seg).agg(q=value.quantile(qs)).to_pandas()
+        quantiles = np.full((n_seg, len(qs)), np.nan)
+        for label, values in zip(seg_q[_SEG], seg_q["q"], strict=True):
+            if values is not None:
+                quantiles[positions[_plain(label)]] = np.asarray(values, dtype=float)
+        pop = base.agg(q=value.quantile(POP_QUANTILES)).to_pandas()["q"].iloc[0]
+        pop_q = np.asarray(pop, dtype=float) if pop is not None else np.full(7, np.nan)
+        low = np.nanmin(by_segment(grouped, f"lo{i}"))
+        high = np.nanmax(by_segment(grouped, f"hi{i}"))
+        aggs[feat.name] = NumericAgg(
+            n=np.nan_to_num(by_segment(grouped, f"n{i}")),
+            mean=by_segment(grouped, f"m{i}"),
+            var=by_segment(grouped, f"v{i}"),
+            quantiles=quantiles,
+            pop_quantiles=pop_q,
+            rows=rows,
+            low=float(low),
+            high=float(high),
+        )
+    for i, feat in enumerate(binary):
+        aggs[feat.name] = BinaryAgg(
+            n=np.nan_to_num(by_segment(grouped, f"bn{i}")),
+            ones=np.nan_to_num(by_segment(grouped, f"bo{i}")),
+            rows=rows,
+        )
+    for feat in plan.features:
+        if feat.kind == CATEGORICAL:
+            aggs[feat.name] = _categorical_agg(base, seg, feat, positions, n_seg)
+    return aggs
+
+
+def _categorical_agg(base, seg, feat: Feature, positions, n_seg: int) -> CategoricalAgg:
+    value = _value(base, feat)
+    counts = base.group_by([seg, value.name("level")]).agg(n=base.count()).to_pandas()
+    counts["level"] = counts["level"].astype(object)
+    real = counts[counts["level"].notna()]
+    totals = real.groupby("level")["n"].sum()
+    ranked = sorted(totals.index, key=lambda lvl: (-totals[lvl], str(lvl)))
+    names = [str(v) for v in ranked[:MAX_DISPLAY_LEVELS]]
+    if len(ranked) > MAX_DISPLAY_LEVELS:
+        names.append(OTHER)
+    if counts["level"].isna().any():
+        names.append(MISSING)
+    column = {name: j for j, name in enumerate(names)}
+    table = np.zeros((n_seg, len(names)))
+    for label, level, n in zip(counts[_SEG], counts["level"], counts["n"], strict=True):
+        if level is None or (isinstance(level, float) and np.isnan(level)):
+            j = column[MISSING]
+        else:
+            j = column.get(str(level), column.get(OTHER))
+        table[positions[_plain(label)], j] += n
+    return CategoricalAgg(names=names, table=table)
+
+
+def sample_table(
+    plan: TablePlan, size: int | None, rng: np.random.Generator, oversample: float = 1.25
+) -> pd.DataFrame:
+    """A stratified sample (every segment present) of the features, drawn in the database.
+
+    Rows pass a Bernoulli filter with a per-segment probability a little above the quota,
+    then each segment is trimmed to its quota here. No window is ordered by a random key
+    (DuckDB 2 rejects volatile window ordering).
+    """
+    import ibis
+
+    t = plan.table
+    total = int(plan.counts.sum())
+    quota_rows = stratified_sample(np.repeat(np.arange(len(plan.labels)), plan.counts), size, rng)
+    quota = np.bincount(
+        np.repeat(np.arange(len(plan.labels)), plan.counts)[quota_rows], minlength=len(plan.labels)
+    )
+    probability = np.minimum(1.0, oversample * quota / np.maximum(plan.counts, 1))
+    names = [f.name for f in plan.features]
+    selected = t.filter(t[plan.segment].notnull()).select(t[plan.segment].name(_SEG), *names)
+    if size is not None and size < total:
+        seg = selected[_SEG]
+        cases = [
+            (seg == label, float(p)) for label, p in zip(plan.labels, probability, strict=True)
+        ]
+        selected = selected.filter(ibis.random() < ibis.cases(*cases, else_=0.0))
+    frame = selected.to_pandas()
+    keep = []
+    positions = {label: k for k, label in enumerate(plan.labels)}
+    codes = frame[_SEG].map(lambda v: positions[_plain(v)]).to_numpy()
+    for k in range(len(plan.labels)):
+        rows = np.flatnonzero(codes == k)
+        keep.append(rows if len(rows) <= quota[k] else rng.choice(rows, quota[k], replace=False))
+    frame = frame.iloc[np.sort(np.concatenate(keep))].reset_index(drop=True)
+    return frame
+
+
+def prepared_from_sample(plan: TablePlan, frame: pd.DataFrame) -> Prepared:
+    """The sample as the model stage expects it, with the plan's kinds, levels and origins."""
+    positions = {label: k for k, label in enumerate(plan.labels)}
+    codes = frame[_SEG].map(lambda v: positions[_plain(v)]).to_numpy().astype(np.int64)
+    columns = {}
+    for feat in plan.features:
+        col = frame[feat.name]
+        if feat.kind == CATEGORICAL:
+            text = col.astype("string")
+            columns[feat.name] = text.astype("category")
+        elif feat.kind == DATE:
+            stamps = pd.to_datetime(col)
+            columns[feat.name] = (stamps - feat.origin).dt.total_seconds() / 86400.0
+        else:
+            values = pd.to_numeric(col.astype("float64"), errors="coerce")
+            columns[feat.name] = values.where(~np.isinf(values))
+    return Prepared(
+        frame=pd.DataFrame(columns, index=pd.RangeIndex(len(frame))),
+        codes=codes,
+        labels=plan.labels,
+        features=plan.features,
+        segment=plan.segment,
+        id_column=plan.id_column,
+        rows_input=plan.rows_input,
+        dropped_missing_segment=plan.dropped_missing_segment,
+        notes=tuple(plan.notes),
+    )
+
+
+def convert_to_parquet(source: Path, name: str, folder: Path) -> tuple[Path, pd.DataFrame, int]:
+    """Copy a big upload into Parquet once with DuckDB; return it, its first rows and its size.
+
+    ``name`` is the user's file name (its extension tells the format).
+    """
+    suffix = "".join(Path(name).suffixes[-2:]).lower() or ".csv"
+    link = folder / f"upload{suffix}"
+    if link.exists():
+        link.unlink()
+    link.symlink_to(source.resolve())
+    target = folder / "data.parquet"
+    try:
+        table = open_with_duckdb(link)
+        table.to_parquet(target)
+        head = table.head(5000).to_pandas()
+        rows = int(table.count().to_pandas())
+    except DataError as exc:
+        raise DataError(str(exc).replace(link.name, name)) from exc
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"Could not read {name}: {first}.") from exc
+    finally:
+        link.unlink(missing_ok=True)
+    return target, head, rows
