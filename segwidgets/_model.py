@@ -28,20 +28,29 @@ LGBM_PARAMS = {
 NUM_ROUNDS = 30
 
 
+def stratified_quota(counts: np.ndarray, size: int | None, min_per_class: int = 50) -> np.ndarray:
+    """Rows to draw from each class for a stratified sample of about ``size`` rows.
+
+    Proportional to each class's size, but at least ``min_per_class`` (or all of its rows
+    when it has fewer). ``size=None`` or a size at least the total keeps every row.
+    """
+    counts = np.asarray(counts)
+    total = int(counts.sum())
+    if size is None or size >= total:
+        return counts.copy()
+    proportional = np.floor(counts * size / total).astype(int)
+    return np.minimum(counts, np.maximum(proportional, np.minimum(counts, min_per_class)))
+
+
 def stratified_sample(
     codes: np.ndarray, size: int | None, rng: np.random.Generator, min_per_class: int = 50
 ) -> np.ndarray:
-    """Row positions of a stratified sample with every class present, sorted.
-
-    Classes get rows in proportion to their size, but at least ``min_per_class`` (or all of
-    their rows when they have fewer). ``size=None`` or a size at least the row count keeps
-    every row.
-    """
+    """Row positions of a stratified sample with every class present, sorted."""
     n = len(codes)
     if size is None or size >= n:
         return np.arange(n)
     classes, counts = np.unique(codes, return_counts=True)
-    quota = np.maximum(np.floor(counts * size / n).astype(int), np.minimum(counts, min_per_class))
+    quota = stratified_quota(counts, size, min_per_class)
     picked = []
     for cls, take in zip(classes, quota, strict=True):
         rows = np.flatnonzero(codes == cls)

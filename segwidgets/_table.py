@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 import tempfile
+import weakref
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,7 @@ import pandas as pd
 
 from ._errors import DataError
 from ._io import _decode, _head_bytes, _sniff_decimal, _sniff_delimiter
-from ._model import stratified_sample
+from ._model import stratified_quota
 from ._prepare import (
     _CODE_TOKENS,
     BINARY,
@@ -88,6 +90,7 @@ def open_with_duckdb(
     if threads:
         options["threads"] = threads
     con = ibis.duckdb.connect(**options)
+    weakref.finalize(con, shutil.rmtree, spill, True)  # the spill folder goes with the connection
     con.raw_sql("SET enable_progress_bar = false")
     con.raw_sql("SET preserve_insertion_order = false")
     path = Path(text)
@@ -406,10 +409,7 @@ def sample_table(
 
     t = plan.table
     total = int(plan.counts.sum())
-    quota_rows = stratified_sample(np.repeat(np.arange(len(plan.labels)), plan.counts), size, rng)
-    quota = np.bincount(
-        np.repeat(np.arange(len(plan.labels)), plan.counts)[quota_rows], minlength=len(plan.labels)
-    )
+    quota = stratified_quota(plan.counts, size)
     probability = np.minimum(1.0, oversample * quota / np.maximum(plan.counts, 1))
     names = [f.name for f in plan.features]
     selected = t.filter(t[plan.segment].notnull()).select(t[plan.segment].name(_SEG), *names)

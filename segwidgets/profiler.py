@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,9 @@ from ._table import (
     wants_duckdb,
 )
 from .result import Quality, SegmentProfile
+
+if TYPE_CHECKING:
+    import ibis
 
 __all__ = ["SegmentProfiler", "profile"]
 
@@ -148,7 +151,7 @@ class SegmentProfiler:
 
     def fit(
         self,
-        data: pd.DataFrame | str | os.PathLike,
+        data: pd.DataFrame | str | os.PathLike | ibis.Table,
         segment: Hashable,
         *,
         id_column: Hashable | None = None,
@@ -428,7 +431,7 @@ class SegmentProfiler:
 
 
 def profile(
-    data: pd.DataFrame | str | os.PathLike,
+    data: pd.DataFrame | str | os.PathLike | ibis.Table,
     segment: Hashable,
     *,
     id_column: Hashable | None = None,
