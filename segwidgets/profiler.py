@@ -158,6 +158,7 @@ class SegmentProfiler:
         categorical: Sequence[Hashable] | None = None,
         exclude: Sequence[Hashable] | None = None,
         progress: Progress | None = None,
+        on_segments: Callable[[pd.DataFrame], None] | None = None,
     ) -> SegmentProfiler:
         """Profile ``data`` by its ``segment`` column.
 
@@ -176,6 +177,9 @@ class SegmentProfiler:
             Columns to leave out.
         progress : callable, optional
             Called as ``progress(stage, fraction)``; raising from it cancels the fit.
+        on_segments : callable, optional
+            Called with the segments table (``label``, ``name``, ``size``, ``share``) as
+            soon as it is known, before the model, so a UI can show sizes early.
 
         Returns
         -------
@@ -228,13 +232,24 @@ class SegmentProfiler:
             prepared = prepared_from_sample(plan, sample_table(plan, self.sample_size, rng))
             mark = lap("sample", mark)
 
+        names = [label_text(lbl) for lbl in prepared.labels]
+        segments = pd.DataFrame(
+            {
+                "label": list(prepared.labels),
+                "name": names,
+                "size": population,
+                "share": population / population.sum(),
+            }
+        )
+        if on_segments is not None:
+            on_segments(segments.copy())
+
         outcome, model_codes, sample, warnings = self._model(
             prepared, report, timings, population, rng
         )
         sample["engine"] = engine
         mark = time.perf_counter()
 
-        names = [label_text(lbl) for lbl in prepared.labels]
         quality = self._quality(outcome, model_codes, names)
         if quality.weak:
             pairs = "; ".join(
@@ -262,15 +277,7 @@ class SegmentProfiler:
             outcome, prepared, [names[c] for c in model_codes]
         )
         counts = population
-        segments = pd.DataFrame(
-            {
-                "label": list(prepared.labels),
-                "name": names,
-                "size": counts,
-                "share": counts / counts.sum(),
-                "in_model": np.isin(np.arange(len(names)), model_codes),
-            }
-        )
+        segments["in_model"] = np.isin(np.arange(len(names)), model_codes)
         ranked = [prepared.features[prepared.frame.columns.get_loc(f)] for f in importance.index]
         summaries = {
             names[k]: summarise_segment(

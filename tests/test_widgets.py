@@ -210,3 +210,25 @@ def test_big_upload_goes_through_parquet_and_duckdb():
     assert prof.sample["engine"] == "duckdb" and prof.rows == 1500
     assert "Statistics use all 1,500 rows" in app.quality_text.value
     assert list(app._workdir.glob("*.parquet"))
+
+
+def test_sizes_show_before_the_model_and_vanish_if_it_fails(monkeypatch):
+    import segwidgets._model as model
+
+    seen = {}
+    df = planted(600)
+    app = App(df, cv=3)
+
+    def failing_model(*args, **kwargs):
+        seen["sizes"] = app.sizes_plot.outputs
+        seen["tabs"] = app.tabs.layout.display
+        raise RuntimeError("model exploded")
+
+    monkeypatch.setattr(model, "fit_and_explain", failing_model)
+    _run(app)
+    bars = seen["sizes"][0]["data"]["application/vnd.plotly.v1+json"]["data"][0]
+    counts = df["group"].value_counts().sort_index()
+    assert bars["text"] == [f"{n:,} ({n / len(df):.0%})" for n in counts]
+    assert seen["tabs"] == ""  # visible while the model ran
+    assert "model exploded" in app.error_message
+    assert app.tabs.layout.display == "none"  # nothing half-finished is left on the page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from .._format import percent
@@ -9,9 +10,14 @@ from ..result import SegmentProfile
 from ._style import LABELS, finish, segment_colors, short, text
 
 
-def segment_sizes(profile: SegmentProfile) -> go.Figure:
-    """Horizontal bars of segment sizes with their share of rows."""
-    seg = profile.segments
+def segment_sizes(profile: SegmentProfile | pd.DataFrame) -> go.Figure:
+    """Horizontal bars of segment sizes with their share of rows.
+
+    Takes the profile, or its ``segments`` table alone (which a UI gets before the model
+    has finished, see ``SegmentProfiler.fit(on_segments=...)``).
+    """
+    seg = profile if isinstance(profile, pd.DataFrame) else profile.segments
+    rows = int(seg["size"].sum())
     names = list(seg["name"])
     colors = segment_colors(names)
     fig = go.Figure(
@@ -28,4 +34,4 @@ def segment_sizes(profile: SegmentProfile) -> go.Figure:
     )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=LABELS["size"])
-    return finish(fig, f"Segment sizes ({profile.rows:,} rows)", height=120 + 32 * len(names))
+    return finish(fig, f"Segment sizes ({rows:,} rows)", height=120 + 32 * len(names))

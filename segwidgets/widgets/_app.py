@@ -438,7 +438,7 @@ class App(w.VBox):
         try:
             tick = time.perf_counter()
             profiler = SegmentProfiler(**params)
-            profiler.fit(data, progress=self._report(cancel), **args)
+            profiler.fit(data, progress=self._report(cancel), on_segments=self._show_sizes, **args)
             if cancel.is_set():
                 raise _CancelledError
             fitted = time.perf_counter()
@@ -454,19 +454,29 @@ class App(w.VBox):
         except _CancelledError:
             self.status.value = "cancelled: change settings and Profile again when ready."
             self.progress.value = 0
+            self._hide_results()
         except SegwidgetsError as exc:
             log.info("profiling stopped: %s", exc)
             self._show_error(exc)
             self.status.value = ""
             self.progress.value = 0
+            self._hide_results()
         except Exception as exc:
             log.exception("profiling failed")
             self._show_error(exc)
             self.status.value = ""
             self.progress.value = 0
+            self._hide_results()
         finally:
             self.run_button.disabled = False
             self.cancel_button.disabled = True
+
+    def _hide_results(self) -> None:
+        """No half-shown results: a failed or cancelled run leaves the previous state clear."""
+        if self._profile is None:
+            self.tabs.layout.display = "none"
+        else:  # an earlier result is still valid for the current data: show it again
+            self._show_profile(self._profile)
 
     @property
     def profile(self) -> SegmentProfile | None:
@@ -496,6 +506,15 @@ class App(w.VBox):
         self.download_html.content = lambda: prof.to_html().encode("utf-8")
         source = None if self._data_name in ("your DataFrame", "demo data") else self._data_name
         self.code.value = f"<pre>{_escape(prof.to_code(source=source))}</pre>"
+
+    def _show_sizes(self, segments: pd.DataFrame) -> None:
+        """The first chart, drawn as soon as the sizes are known (before the model)."""
+        for output in (self.overview_plot, self.confusion_plot, self.feature_plot):
+            output.outputs = ()
+        self.quality_text.value = "<p class='sw-info'>Checking how well segments separate…</p>"
+        self.sizes_plot.outputs = (_plotly_output(figures.segment_sizes(segments)),)
+        self.tabs.selected_index = 0
+        self.tabs.layout.display = ""
 
     def _on_overview_kind(self, _change=None) -> None:
         prof = self._profile
