@@ -191,16 +191,19 @@ def suggest_id(df: pd.DataFrame, exclude: Sequence[str] = ()) -> list[str]:
         col = work[name]
         if pd.api.types.is_float_dtype(col) or pd.api.types.is_bool_dtype(col):
             continue
-        n_unique = col.nunique(dropna=True)
-        if _looks_like_id_name(name) and n_unique >= 0.9 * n:
-            named.append(name)
-        elif n >= 20 and n_unique == n:
-            if _is_text(col):
-                unnamed.append(name)
-            elif pd.api.types.is_integer_dtype(col):
-                span = float(col.max()) - float(col.min()) + 1
-                if span <= 1.5 * n:
-                    unnamed.append(name)
+        if _looks_like_id_name(name):
+            if col.nunique(dropna=True) >= 0.9 * n:
+                named.append(name)
+            continue
+        if n < 20 or not (_is_text(col) or pd.api.types.is_integer_dtype(col)):
+            continue
+        head = col.iloc[:1000]
+        if head.isna().any() or head.nunique() < len(head):
+            continue  # a repeat among the first rows: cheaper than counting every value
+        if pd.api.types.is_integer_dtype(col) and float(col.max()) - float(col.min()) + 1 > 1.5 * n:
+            continue
+        if col.nunique(dropna=True) == n:
+            unnamed.append(name)
     return named + unnamed
 
 
@@ -365,13 +368,19 @@ def prepare(
     )
 
 
+def _single_value(col: pd.Series) -> bool:
+    """True when the column holds at most one distinct value (cheaper than counting them)."""
+    values = col.dropna()
+    return values.empty or not bool((values != values.iloc[0]).any())
+
+
 def _classify(name: str, col: pd.Series, forced_cat: bool, n: int, max_levels: int):
     """Return (Feature or None, analysis values, note)."""
     col = col.reset_index(drop=True)
     n_present = int(col.notna().sum())
     if n_present == 0:
         return None, None, f"{name!r} is empty and was left out."
-    if col.nunique(dropna=True) <= 1:
+    if _single_value(col):
         return None, None, f"{name!r} has a single value and was left out."
     if forced_cat:
         if pd.api.types.is_datetime64_any_dtype(col):
@@ -386,14 +395,15 @@ def _classify(name: str, col: pd.Series, forced_cat: bool, n: int, max_levels: i
         if infinite.any():
             values = values.where(~infinite)
             note = f"{name!r}: {int(infinite.sum()):,} infinite values treated as missing."
-        uniq = set(np.unique(values.dropna().to_numpy()))
-        if uniq <= {0.0, 1.0}:
+        finite = values.to_numpy()
+        finite = finite[~np.isnan(finite)]
+        if finite.min() >= 0 and finite.max() <= 1 and set(np.unique(finite)) <= {0.0, 1.0}:
             return Feature(name, BINARY, true_value="1"), values, note
         tokens = _tokens(name)
         if (
             tokens
             and tokens[-1] in _CODE_TOKENS
-            and len(uniq) <= max_levels
+            and values.nunique() <= max_levels
             and (np.allclose(values.dropna() % 1, 0))
         ):
             ints = values.astype("Int64").astype("string")
