@@ -192,7 +192,8 @@ def suggest_id(df: pd.DataFrame, exclude: Sequence[str] = ()) -> list[str]:
         if pd.api.types.is_float_dtype(col) or pd.api.types.is_bool_dtype(col):
             continue
         if _looks_like_id_name(name):
-            if col.nunique(dropna=True) >= 0.9 * n:
+            head = col.iloc[:1000].dropna()
+            if len(head) and head.nunique() >= 0.9 * len(head) and col.nunique() >= 0.9 * n:
                 named.append(name)
             continue
         if n < 20 or not (_is_text(col) or pd.api.types.is_integer_dtype(col)):
@@ -354,7 +355,7 @@ def prepare(
             "No usable feature columns are left once the segment, ID, excluded, constant and "
             "empty columns are set aside."
         )
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(n))
+    frame = pd.DataFrame(columns, copy=False)  # no consolidation copy: columns stay as built
     return Prepared(
         frame=frame,
         codes=codes,
@@ -370,6 +371,11 @@ def prepare(
 
 def _single_value(col: pd.Series) -> bool:
     """True when the column holds at most one distinct value (cheaper than counting them)."""
+    if col.iloc[:1000].nunique() > 1:  # most columns show two values in their first rows
+        return False
+    if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        return bool(np.isnan(values).all() or np.nanmin(values) == np.nanmax(values))
     values = col.dropna()
     return values.empty or not bool((values != values.iloc[0]).any())
 
@@ -377,8 +383,7 @@ def _single_value(col: pd.Series) -> bool:
 def _classify(name: str, col: pd.Series, forced_cat: bool, n: int, max_levels: int):
     """Return (Feature or None, analysis values, note)."""
     col = col.reset_index(drop=True)
-    n_present = int(col.notna().sum())
-    if n_present == 0:
+    if col.iloc[:1000].isna().all() and col.isna().all():
         return None, None, f"{name!r} is empty and was left out."
     if _single_value(col):
         return None, None, f"{name!r} has a single value and was left out."
