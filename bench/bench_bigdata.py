@@ -9,15 +9,11 @@ column by segment). Each measurement runs in a fresh process so its peak memory 
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _harness import compare, data_file, median, peak, report_profile
 
 import segwidgets as sw
 
@@ -30,17 +26,6 @@ query = "SELECT segment, count(*), avg(orders_12m) FROM read_parquet(?) GROUP BY
 con.execute(query, [sys.argv[1]]).fetchall()
 print(json.dumps({"seconds": time.perf_counter() - t,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
-
-PROFILE = """
-import json, resource, sys, time
-import segwidgets as sw
-t = time.perf_counter()
-prof = sw.profile(sys.argv[1], segment="segment")
-print(json.dumps({"seconds": time.perf_counter() - t, "rows": prof.rows,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "timings": prof.timings, "sample": prof.sample,
-                  "f1": prof.quality.f1_weighted, "top": prof.top_features()}))
 """
 
 
@@ -56,13 +41,6 @@ def make_parquet(path: Path, rows: int) -> None:
     pd.concat(parts, ignore_index=True).to_parquet(path, index=False, row_group_size=500_000)
 
 
-def run(script: str, path: Path) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000_000)
@@ -72,22 +50,12 @@ def main() -> None:
     if args.make:
         make_parquet(Path(args.make), args.rows)
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "customers.parquet"
-        # made in a child process: a big parent would lend its peak memory to every child
-        subprocess.run(
-            [sys.executable, __file__, "--make", str(path), "--rows", str(args.rows)], check=True
-        )
+    with data_file(Path(__file__), "customers.parquet", args.rows) as path:
         size_mb = path.stat().st_size / 1e6
-        scans, profiles = [], []
-        for _ in range(args.repeats):
-            scans.append(run(SCAN, path))
-            profiles.append(run(PROFILE, path))
-    scan_t = statistics.median(s["seconds"] for s in scans)
-    prof_t = statistics.median(p["seconds"] for p in profiles)
-    last = profiles[-1]
+        scans, profiles = compare(path, SCAN, args.repeats)
+    scan_t, prof_t = median(scans), median(profiles)
     print(
-        f"file: {last['rows']:,} rows x 15 columns, {size_mb:.0f} MB Parquet; "
+        f"file: {profiles[-1]['rows']:,} rows x 15 columns, {size_mb:.0f} MB Parquet; "
         f"median of {args.repeats}"
     )
     print(f"bare DuckDB scan by segment : {scan_t:6.2f} s")
@@ -95,13 +63,8 @@ def main() -> None:
         f"segwidgets profile (DuckDB) : {prof_t:6.2f} s  = {prof_t / scan_t:.0f}x the scan"
         "   (goal <= 60x)"
     )
-    print(
-        f"peak memory of the profile  : {max(p['peak_mb'] for p in profiles):,.0f} MB"
-        "   (goal <= 2,048 MB)"
-    )
-    print(f"stages: { {k: round(v, 2) for k, v in last['timings'].items()} }")
-    print(f"sample: {last['sample']['description']} engine={last['sample']['engine']}")
-    print(f"F1 {last['f1']:.3f}; top features {last['top']}")
+    print(f"peak memory of the profile  : {peak(profiles):,.0f} MB   (goal <= 2,048 MB)")
+    report_profile(profiles[-1])
 
 
 if __name__ == "__main__":
