@@ -6,8 +6,10 @@ Nothing here modifies the caller's DataFrame: every transformation builds new co
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +18,7 @@ import pandas as pd
 from ._errors import DataError
 
 NUMERIC, BINARY, CATEGORICAL, DATE = "numeric", "binary", "categorical", "date"
+PARALLEL_ROWS = 200_000  # columns are classified in parallel threads on tables this big
 
 _ID_TOKENS = {"id", "uuid", "guid", "key", "identifier"}
 _SEGMENT_WORDS = re.compile(r"cluster|segment|group|persona|tier|rfm|class|label|cohort", re.I)
@@ -340,11 +343,18 @@ def prepare(
     columns: dict[str, pd.Series] = {}
     skip = {seg_name, *excluded, *id_like}
     n = len(work)
-    for name in work.columns:
-        if name in skip:
-            continue
-        col = work[name]
-        feat, values, note = _classify(name, col, name in forced_cat, n, max_levels)
+    todo = [name for name in work.columns if name not in skip]
+
+    def classify(name: str):
+        return _classify(name, work[name], name in forced_cat, n, max_levels)
+
+    workers = min(os.cpu_count() or 1, len(todo))
+    if n >= PARALLEL_ROWS and workers > 1:  # pandas and pyarrow kernels release the GIL
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(classify, todo))
+    else:
+        results = [classify(name) for name in todo]
+    for name, (feat, values, note) in zip(todo, results, strict=True):
         if note:
             notes.append(note)
         if feat is not None:

@@ -6,6 +6,8 @@ level counts), so the same formulas serve aggregates computed in memory and in a
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +18,7 @@ from ._format import label_text
 from ._prepare import BINARY, CATEGORICAL, DATE, NUMERIC, Prepared
 
 MAX_DISPLAY_LEVELS = 20
+PARALLEL_ROWS = 200_000  # below this, threads cost more than they save
 OTHER, MISSING = "(other)", "(missing)"
 QUANTILES = {"p05": 0.05, "q25": 0.25, "median": 0.5, "q75": 0.75, "p95": 0.95}
 _COLUMNS = [
@@ -317,23 +320,32 @@ def _categorical_block(name, agg: CategoricalAgg, labels):
 
 
 def aggregate(prepared: Prepared) -> dict[str, NumericAgg | BinaryAgg | CategoricalAgg]:
-    """Per-segment aggregates of every feature of an in-memory table."""
+    """Per-segment aggregates of every feature of an in-memory table.
+
+    Features are aggregated in parallel threads on big tables (numpy's sorting and counting
+    release the GIL); each feature's result does not depend on the others.
+    """
     codes = prepared.codes
     n_seg = len(prepared.labels)
     order = np.argsort(codes, kind="stable")
     groups = np.split(order, np.cumsum(np.bincount(codes, minlength=n_seg))[:-1])
-    aggs = {}
-    for feat in prepared.features:
+
+    def one(feat):
         col = prepared.frame[feat.name]
         if feat.kind == CATEGORICAL:
-            aggs[feat.name] = categorical_agg(col, codes, n_seg)
-            continue
+            return categorical_agg(col, codes, n_seg)
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
         if feat.kind == BINARY:
-            aggs[feat.name] = binary_agg(values, codes, n_seg)
-        else:
-            aggs[feat.name] = numeric_agg(values, codes, groups)
-    return aggs
+            return binary_agg(values, codes, n_seg)
+        return numeric_agg(values, codes, groups)
+
+    workers = min(os.cpu_count() or 1, len(prepared.features))
+    if len(codes) < PARALLEL_ROWS or workers < 2:
+        results = [one(feat) for feat in prepared.features]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(one, prepared.features))
+    return {feat.name: agg for feat, agg in zip(prepared.features, results, strict=True)}
 
 
 def describe(prepared: Prepared) -> Descriptives:

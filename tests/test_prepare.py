@@ -156,3 +156,21 @@ def test_callers_dataframe_is_not_modified(planted_df):
     sw.profile(df, "group", categorical=["noise_cat"])
     pd.testing.assert_frame_equal(df, before, check_exact=True)
     assert list(df.dtypes) == list(before.dtypes)
+
+
+def test_parallel_classification_equals_serial(monkeypatch):
+    import segwidgets._prepare as module
+
+    df = _messy_for_parallel()
+    serial = prepare(df, "seg")
+    monkeypatch.setattr(module, "PARALLEL_ROWS", 0)
+    parallel = prepare(df, "seg")
+    assert parallel.features == serial.features and parallel.notes == serial.notes
+    pd.testing.assert_frame_equal(parallel.frame, serial.frame)
+
+
+def _messy_for_parallel() -> pd.DataFrame:
+    df = sw.datasets.demo_customers(n=2000)
+    df["text_num"] = [str(i) if i % 9 else "n/a" for i in range(len(df))]
+    df["const"] = 1
+    return df.rename(columns={"segment": "seg"})

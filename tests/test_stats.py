@@ -74,3 +74,14 @@ def test_index_undefined_for_negative_values_and_dates(demo_profile):
     assert idx.loc["orders_12m"].notna().all()
     scaled = demo_profile.scaled_means
     assert ((scaled >= 0) & (scaled <= 1)).all().all()
+
+
+def test_parallel_aggregation_equals_serial(monkeypatch, demo_profile):
+    import segwidgets._stats as module
+    from segwidgets._prepare import prepare
+
+    prepared = prepare(sw.datasets.demo_customers(n=3000), "segment")
+    serial = module.describe(prepared).stats
+    monkeypatch.setattr(module, "PARALLEL_ROWS", 0)
+    parallel = module.describe(prepared).stats
+    pd.testing.assert_frame_equal(serial, parallel)
