@@ -12,6 +12,8 @@ import pandas as pd
 
 from ._errors import DataError
 
+PARQUET_SUFFIXES = (".parquet", ".pq")
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz")
 _DELIMITERS = ",;\t|"
 _SNIFF_BYTES = 256 * 1024
 _DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
@@ -36,7 +38,7 @@ def read_table(source: str | os.PathLike, *, display_name: str | None = None) ->
         raise DataError(f"{label} is empty.")
     name = label.lower()
     try:
-        if name.endswith((".parquet", ".pq")):
+        if name.endswith(PARQUET_SUFFIXES):
             df = pd.read_parquet(path)
         elif name.endswith((".xlsx", ".xlsm", ".xls")):
             df = _read_excel(path, label)
@@ -45,13 +47,14 @@ def read_table(source: str | os.PathLike, *, display_name: str | None = None) ->
     except DataError:
         raise
     except Exception as exc:  # the readers raise many types; the user needs one sentence
-        raise DataError(f"Could not read {label}: {_first_line(exc)}.") from exc
+        raise DataError(f"Could not read {label}: {first_line(exc)}.") from exc
     if df.shape[1] == 0 or df.shape[0] == 0:
         raise DataError(f"{label} has no data rows.")
     return df
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type name when it has none)."""
     text = str(exc).strip().splitlines()
     return text[0].rstrip(".") if text else type(exc).__name__
 
@@ -71,7 +74,7 @@ def _head_bytes(path: Path, label: str) -> bytes:
         with opener(path, "rb") as fh:
             return fh.read(_SNIFF_BYTES)
     except (OSError, EOFError) as exc:
-        raise DataError(f"Could not read {label}: {_first_line(exc)}.") from exc
+        raise DataError(f"Could not read {label}: {first_line(exc)}.") from exc
 
 
 def _decode(head: bytes, name: str) -> tuple[str, str]:
@@ -119,7 +122,11 @@ def _sniff_decimal(lines: list[str], delimiter: str) -> str:
     return "," if comma > point else "."
 
 
-def _read_text(path: Path, label: str) -> pd.DataFrame:
+def sniff_text(path: Path, label: str) -> tuple[str, str, str]:
+    """Encoding, delimiter and decimal mark of a text table, from its first 256 KB.
+
+    Raises a clear error for an empty file, a header without rows, or binary data.
+    """
     head = _head_bytes(path, label)
     text, encoding = _decode(head, label)
     lines = text.splitlines()
@@ -131,7 +138,11 @@ def _read_text(path: Path, label: str) -> pd.DataFrame:
     if len(lines) < 2:
         raise DataError(f"{label} has a header but no data rows.")
     delimiter = _sniff_delimiter(lines)
-    decimal = _sniff_decimal(lines, delimiter)
+    return encoding, delimiter, _sniff_decimal(lines, delimiter)
+
+
+def _read_text(path: Path, label: str) -> pd.DataFrame:
+    encoding, delimiter, decimal = sniff_text(path, label)
     gzipped = label.lower().endswith(".gz")
     options = {"sep": delimiter, "encoding": encoding, "compression": "gzip" if gzipped else None}
     if decimal == "." and encoding != "cp1252":
@@ -149,11 +160,11 @@ def _read_text(path: Path, label: str) -> pd.DataFrame:
                 f"{label} line {line} has {saw} fields where the header has {expected}: "
                 "fix that line or re-export the file."
             ) from exc
-        raise DataError(f"Could not parse {label}: {_first_line(exc)}.") from exc
+        raise DataError(f"Could not parse {label}: {first_line(exc)}.") from exc
     except UnicodeDecodeError:
         return pd.read_csv(
             path, engine="c", decimal=decimal, low_memory=False, **options | {"encoding": "cp1252"}
         )
 
 
-__all__ = ["read_table"]
+__all__ = ["first_line", "read_table", "sniff_text"]

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import DataError
-from ._io import _decode, _head_bytes, _sniff_decimal, _sniff_delimiter
+from ._io import PARQUET_SUFFIXES, TEXT_SUFFIXES, first_line, sniff_text
 from ._model import stratified_quota
 from ._prepare import (
     _CODE_TOKENS,
@@ -67,7 +67,7 @@ def wants_duckdb(source: str | os.PathLike) -> bool:
     name = path.name.lower()
     if not path.is_file():
         return False
-    if name.endswith((".parquet", ".pq")):
+    if name.endswith(PARQUET_SUFFIXES):
         import pyarrow.parquet as pq
 
         try:
@@ -75,21 +75,16 @@ def wants_duckdb(source: str | os.PathLike) -> bool:
         except Exception:  # unreadable: let the reader say why
             return False
     big = path.stat().st_size >= LARGE_FILE_BYTES
-    return big and name.endswith((".csv", ".tsv", ".txt", ".csv.gz"))
+    return big and name.endswith(TEXT_SUFFIXES)
 
 
-def open_with_duckdb(
-    source: str | os.PathLike, *, memory_limit: str = "1GB", threads: int | None = None
-):
+def open_with_duckdb(source: str | os.PathLike, *, memory_limit: str = "1GB"):
     """An Ibis table over a CSV/Parquet file, folder or glob, read by DuckDB (bounded memory)."""
     import ibis
 
     text = os.fspath(source)
     spill = tempfile.mkdtemp(prefix="segwidgets-duckdb-")
-    options = {"memory_limit": memory_limit, "temp_directory": spill}
-    if threads:
-        options["threads"] = threads
-    con = ibis.duckdb.connect(**options)
+    con = ibis.duckdb.connect(memory_limit=memory_limit, temp_directory=spill)
     weakref.finalize(con, shutil.rmtree, spill, True)  # the spill folder goes with the connection
     con.raw_sql("SET enable_progress_bar = false")
     con.raw_sql("SET preserve_insertion_order = false")
@@ -109,13 +104,9 @@ def open_with_duckdb(
     if missing:
         raise DataError(f"File not found: {missing[0]}.")
     try:
-        if all(p.lower().endswith((".parquet", ".pq")) for p in paths):
+        if all(p.lower().endswith(PARQUET_SUFFIXES) for p in paths):
             return con.read_parquet(paths)
-        head = _head_bytes(Path(paths[0]), Path(paths[0]).name)
-        sample, encoding = _decode(head, Path(paths[0]).name)
-        lines = [line for line in sample.splitlines()[:-1] if line.strip()]
-        delimiter = _sniff_delimiter(lines)
-        decimal = _sniff_decimal(lines, delimiter)
+        encoding, delimiter, decimal = sniff_text(Path(paths[0]), Path(paths[0]).name)
         return con.read_csv(
             paths,
             delim=delimiter,
@@ -126,8 +117,7 @@ def open_with_duckdb(
     except DataError:
         raise
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"Could not read {Path(paths[0]).name}: {first}.") from exc
+        raise DataError(f"Could not read {Path(paths[0]).name}: {first_line(exc)}.") from exc
 
 
 @dataclass
@@ -348,7 +338,9 @@ def aggregate_table(plan: TablePlan) -> dict[str, NumericAgg | BinaryAgg | Categ
             if values is not None:
                 quantiles[positions[_plain(label)]] = np.asarray(values, dtype=float)
         pop = base.agg(q=value.quantile(POP_QUANTILES)).to_pandas()["q"].iloc[0]
-        pop_q = np.asarray(pop, dtype=float) if pop is not None else np.full(7, np.nan)
+        pop_q = (
+            np.asarray(pop, dtype=float) if pop is not None else np.full(len(POP_QUANTILES), np.nan)
+        )
         low = np.nanmin(by_segment(grouped, f"lo{i}"))
         high = np.nanmax(by_segment(grouped, f"hi{i}"))
         aggs[feat.name] = NumericAgg(
@@ -478,8 +470,7 @@ def convert_to_parquet(source: Path, name: str, folder: Path) -> tuple[Path, pd.
     except DataError as exc:
         raise DataError(str(exc).replace(link.name, name)) from exc
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"Could not read {name}: {first}.") from exc
+        raise DataError(f"Could not read {name}: {first_line(exc)}.") from exc
     finally:
         link.unlink(missing_ok=True)
     return target, head, rows

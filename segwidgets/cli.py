@@ -73,6 +73,7 @@ def _write_demo(args: argparse.Namespace) -> int:
 def _open_url(url: str, table: str | None):
     """An Ibis table in the database at ``url`` (DuckDB, Postgres, Trino, Spark …)."""
     from ._errors import DataError
+    from ._io import first_line
 
     if not table:
         raise DataError("a database URL needs --table NAME to say which table to profile.")
@@ -81,8 +82,7 @@ def _open_url(url: str, table: str | None):
     try:
         return ibis.connect(url).table(table)
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"Could not open table {table!r} at {url}: {first}.") from exc
+        raise DataError(f"Could not open table {table!r} at {url}: {first_line(exc)}.") from exc
 
 
 def _profile(args: argparse.Namespace) -> int:

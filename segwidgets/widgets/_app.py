@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 from .. import figures
 from .._errors import SegwidgetsError
 from .._format import number, percent
-from .._io import read_table
+from .._io import PARQUET_SUFFIXES, TEXT_SUFFIXES, first_line, read_table
 from .._prepare import infer_kinds, suggest_id, suggest_segment, unique_column_names
 from .._table import convert_to_parquet
 from ..datasets import demo_customers
@@ -88,8 +88,10 @@ def user_message(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, MemoryError):
         return "The data is too large for this server's memory: try a smaller file."
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return f"Something went wrong ({type(exc).__name__}: {text}). Details are in the server log."
+    return (
+        f"Something went wrong ({type(exc).__name__}: {first_line(exc)}). "
+        "Details are in the server log."
+    )
 
 
 class _CancelledError(Exception):
@@ -322,9 +324,8 @@ class App(w.VBox):
     def _on_file(self, path, name: str) -> None:
         self.status.value = f"reading {_escape(name)}…"
         try:
-            if path.stat().st_size >= self.big_upload_mb * 1024 * 1024 and name.lower().endswith(
-                (".csv", ".tsv", ".txt", ".csv.gz", ".parquet", ".pq")
-            ):
+            big = path.stat().st_size >= self.big_upload_mb * 1024 * 1024
+            if big and name.lower().endswith(TEXT_SUFFIXES + PARQUET_SUFFIXES):
                 # big: copy once into Parquet and let DuckDB scan it; only a sample is loaded
                 parquet, head, rows = convert_to_parquet(path, name, self._workdir)
                 self._show_data(parquet, head, name, rows)
