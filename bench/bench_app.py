@@ -22,7 +22,7 @@ import numpy as np
 import segwidgets as sw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from voila_server import ROOT, voila
+from voila_server import ROOT, pick_file, voila
 
 
 def kernel_feature_switch(rows: int = 10_000) -> list[float]:
@@ -55,9 +55,7 @@ def browser(csv_10k: Path, csv_big: Path) -> dict[str, float]:
         page.goto(url)
         page.wait_for_selector(".sw-upload", timeout=60_000)
         out["page_ready_s"] = time.perf_counter() - tick
-        with page.expect_file_chooser() as chooser:
-            page.click(".sw-upload")
-        chooser.value.set_files(str(csv_10k))
+        pick_file(page, csv_10k)
         page.wait_for_selector(".sw-preview table", timeout=60_000)
         page.select_option(".sw-segment select", "segment")
         tick = time.perf_counter()
@@ -70,10 +68,8 @@ def browser(csv_10k: Path, csv_big: Path) -> dict[str, float]:
         page = chromium.new_page(viewport={"width": 1280, "height": 1400})
         page.goto(url)
         page.wait_for_selector(".sw-upload", timeout=60_000)
-        with page.expect_file_chooser() as chooser:
-            page.click(".sw-upload")
         tick = time.perf_counter()
-        chooser.value.set_files(str(csv_big))
+        pick_file(page, csv_big)
         page.wait_for_function(
             "() => document.querySelector('.sw-preview table') || "
             "document.querySelector('.sw-error').innerText.length > 0",

@@ -7,6 +7,7 @@ import time
 import pandas as pd
 import pytest
 from conftest import needs_chromium, new_page, planted
+from voila_server import pick_file
 
 XSS = "<img src=x onerror=alert(1)>"
 pytestmark = needs_chromium
@@ -32,9 +33,7 @@ def test_upload_profile_explore_download(server, page, tmp_path):
     page.wait_for_selector(".sw-upload", timeout=60_000)
     print(f"page ready in {time.perf_counter() - start:.1f} s")
 
-    with page.expect_file_chooser() as chooser:
-        page.click(".sw-upload")
-    chooser.value.set_files(str(csv))
+    pick_file(page, csv)
     page.wait_for_selector(".sw-preview table", timeout=60_000)
     assert XSS in page.inner_text(".sw-preview")  # shown as text, not as an image
     assert page.locator(".sw-preview img").count() == 0
@@ -74,9 +73,7 @@ def test_upload_over_the_limit_is_refused_in_the_browser(server, page, tmp_path)
         fh.truncate(201 * 1024 * 1024)
     page.goto(server)
     page.wait_for_selector(".sw-upload", timeout=60_000)
-    with page.expect_file_chooser() as chooser:
-        page.click(".sw-upload")
-    chooser.value.set_files(str(huge))
+    pick_file(page, huge)
     page.wait_for_function(
         "() => document.querySelector('.sw-error').innerText.includes('limit')", timeout=30_000
     )
@@ -90,9 +87,7 @@ def test_bad_upload_shows_one_sentence(server, page, tmp_path):
     bad.write_text("a,b,c\n1,2,3\n4,5,6,7\n")
     page.goto(server)
     page.wait_for_selector(".sw-upload", timeout=60_000)
-    with page.expect_file_chooser() as chooser:
-        page.click(".sw-upload")
-    chooser.value.set_files(str(bad))
+    pick_file(page, bad)
     page.wait_for_function(
         "() => document.querySelector('.sw-error').innerText.includes('line 3')", timeout=30_000
     )

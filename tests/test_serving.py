@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 from conftest import ROOT_NOTEBOOKS, needs_chromium, new_page, planted
-from voila_server import ROOT, kernels, voila
+from voila_server import ROOT, kernels, pick_file, voila
 
 import segwidgets as sw
 
@@ -50,9 +50,7 @@ def test_voila_config_limits():
 
 
 def _upload(page, path):
-    with page.expect_file_chooser() as chooser:
-        page.click(".sw-upload")
-    chooser.value.set_files(str(path))
+    pick_file(page, path)
     page.wait_for_selector(".sw-preview table", timeout=120_000)
 
 

@@ -70,3 +70,14 @@ def kernels(server_pid: int) -> list[int]:
         if int(fields[1]) == server_pid and b"ipykernel" in cmdline:
             found.append(int(stat.parent.name))
     return found
+
+
+def pick_file(page, path) -> None:
+    """Choose ``path`` in the app's upload control, the way a user does.
+
+    The upload creates its file input only when clicked, so this goes through Playwright's
+    file-chooser event.
+    """
+    with page.expect_file_chooser() as chooser:
+        page.click(".sw-upload")
+    chooser.value.set_files(str(path))
