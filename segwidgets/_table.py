@@ -37,6 +37,7 @@ from ._prepare import (
     resolve_column,
     segment_order,
 )
+from ._quantile import segment_and_population_quantiles
 from ._stats import (
     MAX_DISPLAY_LEVELS,
     MISSING,
@@ -330,19 +331,24 @@ def aggregate_table(plan: TablePlan) -> dict[str, NumericAgg | BinaryAgg | Categ
 
     qs = list(QUANTILES.values())
     for i, feat in enumerate(numeric):
-        value = _value(base, feat)
-        # one query per column keeps memory bounded: each exact quantile buffers its column
-        seg_q = base.group_by(seg).agg(q=value.quantile(qs)).to_pandas()
-        quantiles = np.full((n_seg, len(qs)), np.nan)
-        for label, values in zip(seg_q[_SEG], seg_q["q"], strict=True):
-            if values is not None:
-                quantiles[positions[_plain(label)]] = np.asarray(values, dtype=float)
-        pop = base.agg(q=value.quantile(POP_QUANTILES)).to_pandas()["q"].iloc[0]
-        pop_q = (
-            np.asarray(pop, dtype=float) if pop is not None else np.full(len(POP_QUANTILES), np.nan)
-        )
-        low = np.nanmin(by_segment(grouped, f"lo{i}"))
-        high = np.nanmax(by_segment(grouped, f"hi{i}"))
+        low = np.nanmin(by_segment(grouped, f"lo{i}"), initial=np.inf)
+        high = np.nanmax(by_segment(grouped, f"hi{i}"), initial=-np.inf)
+        if np.isfinite(low):
+            quantiles, pop_q = segment_and_population_quantiles(
+                base,
+                seg,
+                _value(base, feat),
+                plan.labels,
+                qs,
+                POP_QUANTILES,
+                lo=float(low),
+                hi=float(high),
+                integer=base[feat.name].type().is_integer(),
+            )
+        else:  # no value at all
+            low = high = np.nan
+            quantiles = np.full((n_seg, len(qs)), np.nan)
+            pop_q = np.full(len(POP_QUANTILES), np.nan)
         aggs[feat.name] = NumericAgg(
             n=np.nan_to_num(by_segment(grouped, f"n{i}")),
             mean=by_segment(grouped, f"m{i}"),
