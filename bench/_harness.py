@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -23,10 +24,22 @@ print(json.dumps({"seconds": time.perf_counter() - t, "rows": prof.rows,
 """
 
 
+# Arrow's default mimalloc pool asks for transparent huge pages; on this kind of VM the
+# kernel's huge-page faults made one read of the same file take 0.3 s or 2.6 s (sys time
+# 0.4 s to 4.5 s) at random. Both sides of every comparison run with the system allocator
+# unless ARROW_DEFAULT_MEMORY_POOL is already set.
+ARROW_POOL = os.environ.get("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+
 def run(script: str, path: Path) -> dict:
     """Run ``script`` with ``path`` in a fresh Python; it prints one JSON line at the end."""
+    env = os.environ | {"ARROW_DEFAULT_MEMORY_POOL": ARROW_POOL}
     out = subprocess.run(
-        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -64,6 +77,7 @@ def peak(runs: list[dict]) -> float:
 
 
 def report_profile(last: dict, fmt: Callable[[str], None] = print) -> None:
+    fmt(f"Arrow memory pool in both processes: {ARROW_POOL}")
     fmt(f"stages: { {k: round(v, 2) for k, v in last['timings'].items()} }")
     fmt(f"sample: {last['sample']['description']} engine={last['sample'].get('engine')}")
     fmt(f"F1 {last['f1']:.3f}; top features {last['top']}")
