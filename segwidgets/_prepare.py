@@ -5,6 +5,7 @@ Nothing here modifies the caller's DataFrame: every transformation builds new co
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import os
 import re
@@ -249,10 +250,9 @@ def _plain(value):
 
 def _as_numeric_text(col: pd.Series) -> pd.Series | None:
     """Numbers stored as text (some cells like 'n/a'); None when the column is not numeric."""
-    values = col.dropna()
-    if values.empty:
+    sample = _first_values(col, 5000)
+    if sample.empty:
         return None
-    sample = values.iloc[:5000]
     parsed = pd.to_numeric(sample.astype(str).str.strip(), errors="coerce")
     if parsed.notna().mean() < 0.9:
         return None
@@ -263,13 +263,20 @@ def _as_dates(col: pd.Series) -> pd.Series | None:
     if pd.api.types.is_datetime64_any_dtype(col):
         dates = col
     elif _is_text(col) and not isinstance(col.dtype, pd.CategoricalDtype):
-        sample = col.dropna().iloc[:2000].astype(str)
-        if sample.empty or sample.str.match(_DATE_LIKE).mean() < 0.95:
+        sample = _first_values(col, 2000)
+        if sample.empty:
             return None
+        if all(type(v) is datetime.date for v in sample):  # a date column read by pyarrow
+            dates = _calendar_dates(col)
+            if dates is not None:
+                return dates
+        if sample.astype(str).str.match(_DATE_LIKE).mean() < 0.95:
+            return None
+        present = col.notna().sum()
         dates = pd.to_datetime(col, errors="coerce", format="ISO8601")
-        if dates.notna().sum() < 0.95 * col.notna().sum():
+        if dates.notna().sum() < 0.95 * present:
             dates = pd.to_datetime(col, errors="coerce", format="mixed")
-        if dates.notna().sum() < 0.95 * col.notna().sum():
+        if dates.notna().sum() < 0.95 * present:
             return None
     else:
         return None
@@ -278,7 +285,28 @@ def _as_dates(col: pd.Series) -> pd.Series | None:
     return dates
 
 
+def _first_values(col: pd.Series, n: int) -> pd.Series:
+    """Up to ``n`` non-missing values from the top of a column, without copying all of it."""
+    head = col.iloc[: 4 * n].dropna()
+    if len(head) >= n or len(col) <= 4 * n:
+        return head.iloc[:n]
+    return col.dropna().iloc[:n]
+
+
+def _calendar_dates(col: pd.Series) -> pd.Series | None:
+    """Python ``datetime.date`` objects as datetime64, through Arrow's date32; None if mixed."""
+    import pyarrow as pa
+
+    try:
+        days = pa.array(col.to_numpy(), from_pandas=True, type=pa.date32())
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    return pd.Series(days.to_pandas(date_as_object=False).to_numpy(), index=col.index)
+
+
 def _binary_of_text(col: pd.Series) -> tuple[pd.Series, str] | None:
+    if _first_values(col, 5000).nunique() > 2:  # most text columns show it in their top rows
+        return None
     uniques = pd.unique(col.dropna())
     if len(uniques) != 2:
         return None
@@ -292,7 +320,7 @@ def _binary_of_text(col: pd.Series) -> tuple[pd.Series, str] | None:
 
 def _categorical(col: pd.Series) -> pd.Series:
     """Text categories with surrounding spaces removed; works on the few categories, not rows."""
-    cat = col.array if isinstance(col.dtype, pd.CategoricalDtype) else pd.Categorical(col)
+    cat = col.array if isinstance(col.dtype, pd.CategoricalDtype) else col.astype("category").array
     names = pd.Index(cat.categories.astype(str)).str.strip()
     inverse, merged = pd.factorize(names)
     codes = np.asarray(cat.codes)

@@ -1,3 +1,5 @@
+import datetime
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -52,6 +54,24 @@ def test_kinds_and_dates():
         "zip_code": CATEGORICAL,
     }
     assert prep.frame["when"].min() == 0 and prep.frame["when"].max() == 99
+
+
+def test_calendar_date_objects_as_pyarrow_reads_them(tmp_path):
+    path = tmp_path / "dates.csv"
+    days = pd.date_range("2024-01-01", periods=100, freq="D")
+    text = pd.Series(days.strftime("%Y-%m-%d"), dtype=object)
+    text.iloc[3] = None
+    pd.DataFrame({"seg": ["a", "b"] * 50, "joined": text, "x": np.arange(100.0)}).to_csv(
+        path, index=False
+    )
+    raw = pd.read_csv(path, engine="pyarrow")
+    assert raw["joined"].dropna().map(type).eq(datetime.date).all()  # what the fast path sees
+    prep = prepare(raw, "seg")
+    joined = prep.frame["joined"]
+    assert {f.name: f.kind for f in prep.features}["joined"] == DATE
+    assert np.isnan(joined.iloc[3]) and joined.iloc[4] == 4 and joined.max() == 99
+    mixed = raw.assign(joined=raw["joined"].astype(object).where(raw.index != 5, "2024-01-06"))
+    assert prepare(mixed, "seg").frame["joined"].equals(joined)  # mixed objects: parsed
 
 
 def test_date_as_categorical_does_not_break_lightgbm():
