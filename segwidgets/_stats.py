@@ -112,37 +112,63 @@ class CategoricalAgg:
 POP_QUANTILES = [0.01, *QUANTILES.values(), 0.99]
 
 
-def numeric_agg(values: np.ndarray, codes: np.ndarray, groups: list[np.ndarray]) -> NumericAgg:
-    """Aggregates of an in-memory column (``groups``: row positions of each segment)."""
-    n_seg = len(groups)
-    present = ~np.isnan(values)
-    v, c = values[present], codes[present]
-    n_k = np.bincount(c, minlength=n_seg).astype(float)
-    center = float(v.mean()) if len(v) else 0.0
-    d = v - center  # centred sums keep the variances accurate
-    s1 = np.bincount(c, weights=d, minlength=n_seg)
-    s2 = np.bincount(c, weights=d * d, minlength=n_seg)
+def numeric_agg(values: np.ndarray, order: np.ndarray, rows: np.ndarray) -> NumericAgg:
+    """Aggregates of an in-memory column.
+
+    ``order`` lists the row positions sorted by segment code and ``rows`` counts each
+    segment's rows, so each segment's values are one contiguous slice after a single
+    gather; quantiles then partition those slices in place instead of copying them.
+    """
+    n_seg = len(rows)
+    grouped = values[order]  # our own copy, free to be reordered
+    present = ~np.isnan(grouped)
+    if present.all():
+        n_k = rows.astype(float)
+    else:
+        n_k = np.add.reduceat(present, np.cumsum(rows) - rows).astype(float)
+        n_k[rows == 0] = 0.0
+        grouped = grouped[present]
+    bounds = np.concatenate([[0], np.cumsum(n_k).astype(np.int64)])
+    center = float(grouped.mean()) if len(grouped) else 0.0
+    d = grouped - center  # centred sums keep the variances accurate
+    s1, s2 = _segment_sums(d, bounds), _segment_sums(d * d, bounds)
+    del d
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = center + s1 / n_k
         var = (s2 - s1**2 / n_k) / (n_k - 1)
+    low = float(grouped.min()) if len(grouped) else np.nan
+    high = float(grouped.max()) if len(grouped) else np.nan
     qs = list(QUANTILES.values())
     seg_q = np.full((n_seg, len(qs)), np.nan)
-    for k, rows in enumerate(groups):  # one partition per segment, no full sort
-        part = values[rows]
-        part = part[~np.isnan(part)]
+    for k in range(n_seg):  # one partition per segment, no full sort
+        part = grouped[bounds[k] : bounds[k + 1]]
         if len(part):
-            seg_q[k] = np.quantile(part, qs)
-    pop_q = np.quantile(v, POP_QUANTILES) if len(v) else np.full(len(POP_QUANTILES), np.nan)
+            seg_q[k] = np.quantile(part, qs, overwrite_input=True)
+    pop_q = (
+        np.quantile(grouped, POP_QUANTILES, overwrite_input=True)
+        if len(grouped)
+        else np.full(len(POP_QUANTILES), np.nan)
+    )
     return NumericAgg(
         n=n_k,
         mean=mean,
         var=var,
         quantiles=seg_q,
         pop_quantiles=pop_q,
-        rows=np.bincount(codes, minlength=n_seg).astype(float),
-        low=float(v.min()) if len(v) else np.nan,
-        high=float(v.max()) if len(v) else np.nan,
+        rows=rows.astype(float),
+        low=low,
+        high=high,
     )
+
+
+def _segment_sums(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Sums of the consecutive slices ``values[bounds[k]:bounds[k + 1]]`` (0 when empty)."""
+    starts, ends = bounds[:-1], bounds[1:]
+    full = starts < ends
+    out = np.zeros(len(starts))
+    if full.any():
+        out[full] = np.add.reduceat(values, starts[full]) if len(values) else 0.0
+    return out
 
 
 def _numeric_block(name, kind, agg: NumericAgg, labels):
@@ -328,7 +354,7 @@ def aggregate(prepared: Prepared) -> dict[str, NumericAgg | BinaryAgg | Categori
     codes = prepared.codes
     n_seg = len(prepared.labels)
     order = np.argsort(codes, kind="stable")
-    groups = np.split(order, np.cumsum(np.bincount(codes, minlength=n_seg))[:-1])
+    rows = np.bincount(codes, minlength=n_seg)
 
     def one(feat):
         col = prepared.frame[feat.name]
@@ -337,7 +363,7 @@ def aggregate(prepared: Prepared) -> dict[str, NumericAgg | BinaryAgg | Categori
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
         if feat.kind == BINARY:
             return binary_agg(values, codes, n_seg)
-        return numeric_agg(values, codes, groups)
+        return numeric_agg(values, order, rows)
 
     workers = min(os.cpu_count() or 1, len(prepared.features))
     if len(codes) < PARALLEL_ROWS or workers < 2:

@@ -85,3 +85,28 @@ def test_parallel_aggregation_equals_serial(monkeypatch, demo_profile):
     monkeypatch.setattr(module, "PARALLEL_ROWS", 0)
     parallel = module.describe(prepared).stats
     pd.testing.assert_frame_equal(serial, parallel)
+
+
+def test_numeric_aggregates_with_missing_values_and_an_all_missing_segment():
+    from segwidgets._stats import POP_QUANTILES, QUANTILES, numeric_agg
+
+    rng = np.random.default_rng(3)
+    codes = rng.integers(0, 4, 5000)
+    values = rng.normal(1e6, 3.0, 5000)  # a large mean: the variance needs centred sums
+    values[rng.random(5000) < 0.2] = np.nan
+    values[codes == 2] = np.nan  # segment 2 has rows but no values
+    order = np.argsort(codes, kind="stable")
+    agg = numeric_agg(values, order, np.bincount(codes, minlength=4))
+    frame = pd.DataFrame({"c": codes, "v": values})
+    by = frame.groupby("c")["v"]
+    np.testing.assert_allclose(agg.n, by.count().to_numpy())
+    np.testing.assert_allclose(agg.mean, by.mean().to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(agg.var, by.var().to_numpy(), rtol=1e-9)
+    want = np.vstack(
+        [by.quantile(q).to_numpy() for q in QUANTILES.values()]
+    ).T  # segments x quantiles
+    np.testing.assert_allclose(agg.quantiles, want, rtol=1e-12)
+    np.testing.assert_allclose(agg.pop_quantiles, frame["v"].quantile(POP_QUANTILES), rtol=1e-12)
+    assert np.isnan(agg.quantiles[2]).all() and agg.n[2] == 0
+    np.testing.assert_allclose(agg.rows, np.bincount(codes))
+    assert agg.low == np.nanmin(values) and agg.high == np.nanmax(values)
