@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import DataError
+from ._histogram import summarise_numeric
 from ._io import PARQUET_SUFFIXES, TEXT_SUFFIXES, first_line, sniff_text
 from ._model import stratified_quota
 from ._prepare import (
@@ -37,7 +38,6 @@ from ._prepare import (
     resolve_column,
     segment_order,
 )
-from ._quantile import segment_and_population_quantiles
 from ._stats import (
     MAX_DISPLAY_LEVELS,
     MISSING,
@@ -133,6 +133,9 @@ class TablePlan:
     id_column: str | None
     features: tuple[Feature, ...]
     notes: list[str] = field(default_factory=list)
+    # rough value range of each numeric or date feature (in days since origin for dates);
+    # only sets histogram bin widths, so it may be wider than the values, never NaN
+    bounds: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def dropped_missing_segment(self) -> int:
@@ -233,7 +236,24 @@ def plan_table(
         id_column=ids[0] if ids else None,
         features=tuple(features),
         notes=notes,
+        bounds=_value_bounds(features, facts),
     )
+
+
+def _value_bounds(features: list[Feature], facts: pd.Series) -> dict[str, tuple[float, float]]:
+    """Each numeric or date feature's range from the column summaries, when it is finite."""
+    bounds = {}
+    for feat in features:
+        if feat.kind == NUMERIC:
+            lo, hi = float(facts[f"lo|{feat.name}"]), float(facts[f"hi|{feat.name}"])
+        elif feat.kind == DATE:
+            last = pd.Timestamp(facts[f"hi|{feat.name}"])
+            lo, hi = 0.0, (last - feat.origin).total_seconds() / 86400.0
+        else:
+            continue
+        if np.isfinite(lo) and np.isfinite(hi):
+            bounds[feat.name] = (lo, hi)
+    return bounds
 
 
 def _id_like(name: str, dtype, facts: pd.Series, rows: int) -> bool:
@@ -316,48 +336,57 @@ def aggregate_table(plan: TablePlan) -> dict[str, NumericAgg | BinaryAgg | Categ
     binary = [f for f in plan.features if f.kind == BINARY]
     aggs: dict[str, Any] = {}
     moments = {}
-    for i, feat in enumerate(numeric):
-        value = _value(base, feat)
-        moments[f"n{i}"] = value.count()
-        moments[f"m{i}"] = value.mean()
-        moments[f"v{i}"] = value.var(how="sample")
-        moments[f"lo{i}"] = value.min()
-        moments[f"hi{i}"] = value.max()
     for i, feat in enumerate(binary):
         value = _value(base, feat)
         moments[f"bn{i}"] = value.count()
         moments[f"bo{i}"] = value.sum()
     grouped = base.group_by(seg).agg(**moments).to_pandas() if moments else None
 
-    qs = list(QUANTILES.values())
-    for i, feat in enumerate(numeric):
-        low = np.nanmin(by_segment(grouped, f"lo{i}"), initial=np.inf)
-        high = np.nanmax(by_segment(grouped, f"hi{i}"), initial=-np.inf)
-        if np.isfinite(low):
-            quantiles, pop_q = segment_and_population_quantiles(
-                base,
-                seg,
-                _value(base, feat),
-                plan.labels,
-                qs,
-                POP_QUANTILES,
-                lo=float(low),
-                hi=float(high),
-                integer=base[feat.name].type().is_integer(),
+    bounds = dict(plan.bounds)
+    unbounded = [f for f in numeric if f.name not in bounds]  # e.g. infinities in a float column
+    if unbounded:
+        ranges = {}
+        for i, feat in enumerate(unbounded):
+            ranges[f"lo{i}"] = _value(base, feat).min()
+            ranges[f"hi{i}"] = _value(base, feat).max()
+        found = base.agg(**ranges).to_pandas().iloc[0]
+        for i, feat in enumerate(unbounded):
+            bounds[feat.name] = (float(found[f"lo{i}"]), float(found[f"hi{i}"]))
+    for feat in numeric:
+        lo, hi = bounds[feat.name]
+        if np.isnan(lo):  # no value at all
+            nothing = np.full(n_seg, np.nan)
+            aggs[feat.name] = NumericAgg(
+                n=np.zeros(n_seg),
+                mean=nothing,
+                var=nothing,
+                quantiles=np.full((n_seg, len(QUANTILES)), np.nan),
+                pop_quantiles=np.full(len(POP_QUANTILES), np.nan),
+                rows=rows,
+                low=np.nan,
+                high=np.nan,
             )
-        else:  # no value at all
-            low = high = np.nan
-            quantiles = np.full((n_seg, len(qs)), np.nan)
-            pop_q = np.full(len(POP_QUANTILES), np.nan)
+            continue
+        summary = summarise_numeric(
+            base,
+            seg,
+            _value(base, feat),
+            plan.labels,
+            list(QUANTILES.values()),
+            POP_QUANTILES,
+            lo=lo,
+            hi=hi,
+            integer=base[feat.name].type().is_integer(),
+        )
         aggs[feat.name] = NumericAgg(
-            n=np.nan_to_num(by_segment(grouped, f"n{i}")),
-            mean=by_segment(grouped, f"m{i}"),
-            var=by_segment(grouped, f"v{i}"),
-            quantiles=quantiles,
-            pop_quantiles=pop_q,
+            n=summary.n,
+            mean=summary.mean,
+            var=summary.var,
+            quantiles=summary.quantiles,
+            pop_quantiles=summary.pop_quantiles,
             rows=rows,
-            low=float(low),
-            high=float(high),
+            low=summary.low,
+            high=summary.high,
         )
     for i, feat in enumerate(binary):
         aggs[feat.name] = BinaryAgg(

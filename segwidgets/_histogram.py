@@ -1,7 +1,8 @@
-"""Exact quantiles of a column where it lives, from histograms instead of a sort.
+"""A numeric column's per-segment statistics where it lives, from one grouped histogram pass.
 
 A sort-based quantile buffers the whole column for every group. Here one grouped pass counts
-each segment's values in equal-width bins, with each bin's smallest and largest value. The
+each segment's values in equal-width bins, with each bin's smallest and largest value, mean
+and variance (bins combine into each segment's mean and variance without cancellation). The
 bin that holds every wanted order statistic is then known; most are answered by a bin's
 minimum or maximum (always, when a bin holds one distinct value), and only the values of the
 few other bins come back, counted per value. A bin still too big to bring back is binned
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -26,7 +28,20 @@ MAX_DEPTH = 4  # after this many passes a bin is brought back whatever its size
 POPULATION = -1  # the group index that stands for all segments together
 
 
-def segment_and_population_quantiles(
+@dataclass(frozen=True)
+class ColumnSummary:
+    """Per-segment count, mean, sample variance and quantiles of a column, and its range."""
+
+    n: np.ndarray
+    mean: np.ndarray
+    var: np.ndarray
+    quantiles: np.ndarray  # (segments, len(qs))
+    pop_quantiles: np.ndarray  # (len(pop_qs),)
+    low: float
+    high: float
+
+
+def summarise_numeric(
     base,
     seg,
     value,
@@ -37,19 +52,19 @@ def segment_and_population_quantiles(
     lo: float,
     hi: float,
     integer: bool = False,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Exact quantiles of ``value`` per segment (``qs``) and over all rows (``pop_qs``).
+) -> ColumnSummary:
+    """Exact statistics of ``value`` per segment, and quantiles ``pop_qs`` over all rows.
 
     ``base`` is an Ibis table, ``seg`` its segment expression, ``value`` a numeric expression
-    on it with missing values as NULL; ``lo`` and ``hi`` bound the values. ``integer`` says the
-    values are whole numbers: when their range fits in the bins, each value is its own bin.
-    Returns a (segments, len(qs)) array and a len(pop_qs) array; NaN where a group is empty.
+    on it with missing values as NULL; ``lo`` and ``hi`` roughly bound the values (they only
+    set the bin width). ``integer`` says the values are whole numbers: when their range fits
+    in the bins, each value is its own bin. Statistics of a group without values are NaN.
     """
     positions = {label: k for k, label in enumerate(labels)}
     present = base.filter(value.notnull())
     key = value if integer and hi - lo + 1 <= BINS else _bin_key(value, lo, hi)
     stats = _OrderStatistics(seg, value, labels, positions, integer)
-    hist = stats.histogram(present, key)
+    hist = stats.histogram(present, key, moments=True)
     totals = {g: int(h.n.sum()) for g, h in hist.items()}
     wanted = {}
     for g, q_list in [(k, qs) for k in range(len(labels))] + [(POPULATION, pop_qs)]:
@@ -72,8 +87,34 @@ def segment_and_population_quantiles(
                 out[i] = _lerp(found[(g, j)], found[(g, min(j + 1, n - 1))], h - j)
         return out
 
-    seg_q = np.vstack([quantiles(k, qs) for k in range(len(labels))])
-    return seg_q, quantiles(POPULATION, pop_qs)
+    n_seg = len(labels)
+    count, mean, var = np.zeros(n_seg), np.full(n_seg, np.nan), np.full(n_seg, np.nan)
+    for k in range(n_seg):
+        if k in hist:
+            count[k], mean[k], var[k] = _combine(hist[k])
+    everything = hist.get(POPULATION)
+    return ColumnSummary(
+        n=count,
+        mean=mean,
+        var=var,
+        quantiles=np.vstack([quantiles(k, qs) for k in range(n_seg)]),
+        pop_quantiles=quantiles(POPULATION, pop_qs),
+        low=float(everything.lows.min()) if everything is not None else np.nan,
+        high=float(everything.highs.max()) if everything is not None else np.nan,
+    )
+
+
+def _combine(bins: _Bins) -> tuple[float, float, float]:
+    """Count, mean and sample variance of a group from its bins' counts, means and variances.
+
+    The bins' squared deviations add up as non-negative terms (Chan et al.), so nothing
+    cancels however far the values are from zero.
+    """
+    n = bins.n.astype(float)
+    total = n.sum()
+    mean = float((n * bins.means).sum() / total)
+    m2 = float((n * bins.variances).sum() + (n * (bins.means - mean) ** 2).sum())
+    return total, mean, m2 / (total - 1) if total > 1 else np.nan
 
 
 def _lerp(a: float, b: float, t: float) -> float:
@@ -98,13 +139,15 @@ class _OrderStatistics:
         self.labels, self.positions = labels, positions
         self.integer = integer  # whole numbers: a bin holds at most hi - lo + 1 distinct ones
 
-    def histogram(self, table, key) -> dict[int, _Bins]:
-        """Per group (segment index or POPULATION): sorted bin keys, counts, minima, maxima."""
-        frame = (
-            table.group_by([self.seg, key.name("k")])
-            .agg(n=table.count(), lo=self.value.min(), hi=self.value.max())
-            .to_pandas()
-        )
+    def histogram(self, table, key, moments: bool = False) -> dict[int, _Bins]:
+        """Per group (segment index or POPULATION): sorted bin keys, counts, minima, maxima.
+
+        With ``moments``, each segment's bins also carry their mean and population variance.
+        """
+        aggs = {"n": table.count(), "lo": self.value.min(), "hi": self.value.max()}
+        if moments:
+            aggs |= {"mean": self.value.mean(), "var": self.value.var(how="pop")}
+        frame = table.group_by([self.seg, key.name("k")]).agg(**aggs).to_pandas()
         frame["g"] = self._groups(frame)
         out = {int(g): _arrays(part.sort_values("k")) for g, part in frame.groupby("g")}
         pop = frame.groupby("k").agg(n=("n", "sum"), lo=("lo", "min"), hi=("hi", "max"))
@@ -120,7 +163,7 @@ class _OrderStatistics:
         found: dict[tuple[int, int], float] = {}
         pending: dict[tuple[int, Any], list[tuple[int, int]]] = defaultdict(list)
         for g, rank in wanted:
-            keys, n, lows, highs = hist[g]
+            keys, n, lows, highs = hist[g][:4]
             cum = np.cumsum(n)
             i = int(np.searchsorted(cum, rank, side="right"))
             within = rank - int(cum[i] - n[i])
@@ -131,7 +174,7 @@ class _OrderStatistics:
             else:
                 pending[(g, _plain(keys[i]))].append((rank, within))
         # a fetch brings back every segment's distinct values in the pending bins
-        keys, n, lows, highs = hist[POPULATION]
+        keys, n, lows, highs = hist[POPULATION][:4]
         bound = dict(zip(keys.tolist(), n.tolist(), strict=True))
         if self.integer:
             spans = (highs - lows + 1) * (len(hist) - 1)
@@ -187,12 +230,17 @@ class _Bins(NamedTuple):
     n: np.ndarray
     lows: np.ndarray
     highs: np.ndarray
+    means: np.ndarray | None = None
+    variances: np.ndarray | None = None
 
 
 def _arrays(frame: pd.DataFrame) -> _Bins:
+    moments = "mean" in frame.columns
     return _Bins(
         frame["k"].to_numpy(),
         frame["n"].to_numpy().astype(np.int64),
         frame["lo"].to_numpy(dtype=float),
         frame["hi"].to_numpy(dtype=float),
+        frame["mean"].to_numpy(dtype=float) if moments else None,
+        frame["var"].to_numpy(dtype=float) if moments else None,
     )
