@@ -428,25 +428,31 @@ def sample_table(
 ) -> pd.DataFrame:
     """A stratified sample (every segment present) of the features, drawn in the database.
 
-    Rows pass a Bernoulli filter with a per-segment probability a little above the quota,
-    then each segment is trimmed to its quota here. No window is ordered by a random key
-    (DuckDB 2 rejects volatile window ordering).
+    Each segment needs its rows kept with probability a little above its quota's share.
+    Segments are grouped into tiers of that probability rounded up to a power of two; each
+    tier is one seeded Bernoulli sample (``TABLESAMPLE ... REPEATABLE`` in DuckDB), so the
+    same ``rng`` draws the same rows, and a small segment never forces a high rate on the
+    big ones. Each segment is then trimmed to its quota here.
     """
-    import ibis
-
     t = plan.table
     total = int(plan.counts.sum())
     quota = stratified_quota(plan.counts, size)
-    probability = np.minimum(1.0, oversample * quota / np.maximum(plan.counts, 1))
     names = [f.name for f in plan.features]
-    selected = t.filter(t[plan.segment].notnull()).select(t[plan.segment].name(_SEG), *names)
-    if size is not None and size < total:
-        seg = selected[_SEG]
-        cases = [
-            (seg == label, float(p)) for label, p in zip(plan.labels, probability, strict=True)
-        ]
-        selected = selected.filter(ibis.random() < ibis.cases(*cases, else_=0.0))
-    frame = selected.to_pandas()
+    selected = t.select(t[plan.segment].name(_SEG), *names)
+    if size is None or size >= total:
+        frame = selected.filter(selected[_SEG].notnull()).to_pandas()
+    else:
+        rates = np.minimum(1.0, oversample * quota / np.maximum(plan.counts, 1))
+        tiers = np.minimum(1.0, 2.0 ** np.ceil(np.log2(np.maximum(rates, 1e-12))))
+        parts = []
+        for rate in sorted(set(tiers.tolist())):
+            labels = [lbl for lbl, tier in zip(plan.labels, tiers, strict=True) if tier == rate]
+            seed = int(rng.integers(2**31 - 1))
+            part = selected if rate >= 1.0 else selected.sample(rate, seed=seed)
+            parts.append(part.filter(part[_SEG].isin(labels)).to_pandas())
+        frame = pd.concat(parts, ignore_index=True)
+    # databases return rows in no fixed order: sort them so the trimming below is repeatable
+    frame = frame.sort_values(list(frame.columns), kind="mergesort", ignore_index=True)
     keep = []
     positions = {label: k for k, label in enumerate(plan.labels)}
     codes = frame[_SEG].map(lambda v: positions[_plain(v)]).to_numpy()

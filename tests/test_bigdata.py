@@ -65,6 +65,25 @@ def test_ibis_table_and_sampling(parquet):
     assert set(prof.top_features(3)) == set(DRIVERS)
 
 
+def test_database_sample_is_stratified_and_repeatable(tmp_path):
+    df = messy(6000)
+    gamma = np.flatnonzero(df["group"] == "Gamma")
+    df = df.drop(df.index[gamma[100:]])  # Gamma keeps 100 rows: its own sampling tier
+    path = tmp_path / "uneven.parquet"
+    df.to_parquet(path, index=False)
+
+    def run(seed):
+        return sw.profile(path, "group", engine="duckdb", sample_size=1000, random_state=seed)
+
+    first, again, other = run(0), run(0), run(1)
+    support = first.quality.per_segment.set_index("segment")["support"]
+    assert support["Gamma"] == 50  # the minimum per segment, from a 100-row segment
+    assert 900 <= support.sum() <= 1100
+    pd.testing.assert_series_equal(first.importance, again.importance)
+    assert first.quality.f1_weighted == again.quality.f1_weighted
+    assert not first.importance.equals(other.importance)  # another seed, another sample
+
+
 def test_folder_of_parquet_files_and_auto_engine(tmp_path):
     df = messy(3000)
     folder = tmp_path / "parts"
