@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import weakref
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +136,8 @@ class TablePlan:
     # rough value range of each numeric or date feature (in days since origin for dates);
     # only sets histogram bin widths, so it may be wider than the values, never NaN
     bounds: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # rows per (segment, level) of each categorical feature, over every row of the table
+    level_counts: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def dropped_missing_segment(self) -> int:
@@ -198,7 +200,10 @@ def plan_table(
     for c in candidates:
         col, dtype = table[c], schema[c]
         summary[f"n|{c}"] = col.count()
-        summary[f"u|{c}"] = col.approx_nunique()
+        if dtype.is_floating():  # min, max and this tell constant and 0/1 columns apart
+            summary[f"mid|{c}"] = ((col > 0) & (col < 1)).sum()
+        else:  # distinct counts are what a float column would cost most for
+            summary[f"u|{c}"] = col.approx_nunique()
         if dtype.is_numeric() or dtype.is_temporal():
             summary[f"lo|{c}"] = col.min()
             summary[f"hi|{c}"] = col.max()
@@ -212,16 +217,19 @@ def plan_table(
         ]
         notes += [f"{c!r} looks like a row identifier and is not used as a feature." for c in ids]
     features = []
+    level_counts = {}
     for c in candidates:
         if c in ids:
             continue
-        feat, note = _classify_column(
-            table, c, schema[c], facts, rows_input, c in forced, max_levels
-        )
+        feat, note = _classify_column(c, schema[c], facts, c in forced, max_levels)
         if note:
             notes.append(note)
-        if feat is not None:
-            features.append(feat)
+        if feat is None:
+            continue
+        if feat.kind == CATEGORICAL:
+            level_counts[c] = _level_counts(table, seg, c)
+            feat = replace(feat, levels=_top_levels(level_counts[c], max_levels))
+        features.append(feat)
     if not features:
         raise DataError(
             "No usable feature columns are left once the segment, ID, excluded, constant and "
@@ -237,6 +245,7 @@ def plan_table(
         features=tuple(features),
         notes=notes,
         bounds=_value_bounds(features, facts),
+        level_counts=level_counts,
     )
 
 
@@ -257,9 +266,9 @@ def _value_bounds(features: list[Feature], facts: pd.Series) -> dict[str, tuple[
 
 
 def _id_like(name: str, dtype, facts: pd.Series, rows: int) -> bool:
-    unique = float(facts[f"u|{name}"])
     if dtype.is_floating() or dtype.is_boolean() or dtype.is_temporal():
         return False
+    unique = float(facts[f"u|{name}"])
     if _looks_like_id_name(name) and unique >= 0.9 * rows:
         return True
     if rows < 20 or unique < 0.9 * rows:  # approximate distinct counts err by a few %
@@ -271,19 +280,37 @@ def _id_like(name: str, dtype, facts: pd.Series, rows: int) -> bool:
     return False
 
 
-def _top_levels(table, name: str, limit: int) -> list[str]:
-    col = table[name].cast("string")
-    kept = table.filter(col.notnull())
-    frame = kept.group_by(col.name("level")).agg(n=kept.count()).to_pandas()
-    frame = frame.sort_values(["n", "level"], ascending=[False, True])
-    return [str(v) for v in frame["level"].iloc[:limit]]
+def _level_counts(table, segment: str, name: str) -> pd.DataFrame:
+    """Rows per (segment, level) of a column read as text, missing ones included."""
+    level = table[name].cast("string").name("level")
+    frame = table.group_by([table[segment].name(_SEG), level]).agg(n=table.count()).to_pandas()
+    frame["level"] = frame["level"].astype(object)
+    return frame
 
 
-def _classify_column(table, name, dtype, facts, rows, forced, max_levels):
+def _top_levels(counts: pd.DataFrame, limit: int) -> tuple[str, ...]:
+    totals = counts[counts["level"].notna()].groupby("level")["n"].sum().reset_index()
+    totals = totals.sort_values(["n", "level"], ascending=[False, True])
+    return tuple(str(v) for v in totals["level"].iloc[:limit])
+
+
+def _distinct(name: str, dtype, facts: pd.Series) -> int:
+    """Distinct values of a column, approximately; for floats only 1, 2 (0/1) or 'many'."""
+    if not dtype.is_floating():
+        return int(facts[f"u|{name}"])
+    lo, hi = float(facts[f"lo|{name}"]), float(facts[f"hi|{name}"])
+    if lo == hi:
+        return 1
+    only_zero_one = lo == 0.0 and hi == 1.0 and int(facts[f"mid|{name}"]) == 0
+    return 2 if only_zero_one else 3
+
+
+def _classify_column(name, dtype, facts, forced, max_levels):
+    """A column's feature (categorical levels are filled in by the caller) and a note."""
     present = int(facts[f"n|{name}"])
-    unique = int(facts[f"u|{name}"])
     if present == 0:
         return None, f"{name!r} is empty and was left out."
+    unique = _distinct(name, dtype, facts)
     if unique <= 1:
         return None, f"{name!r} has a single value and was left out."
     if forced or dtype.is_string():
@@ -292,14 +319,13 @@ def _classify_column(table, name, dtype, facts, rows, forced, max_levels):
                 f"{name!r} has about {unique:,} distinct text values (free text or an "
                 "identifier) and was left out."
             )
-        levels = tuple(_top_levels(table, name, max_levels))
         note = ""
         if unique > max_levels:
             note = (
                 f"{name!r} has about {unique:,} levels: the model sees the {max_levels} most "
                 "frequent and groups the rest as 'other'."
             )
-        return Feature(name, CATEGORICAL, levels=levels, n_levels=unique), note
+        return Feature(name, CATEGORICAL, n_levels=unique), note
     if dtype.is_boolean():
         return Feature(name, BINARY, true_value="True"), ""
     if dtype.is_temporal():
@@ -311,8 +337,7 @@ def _classify_column(table, name, dtype, facts, rows, forced, max_levels):
             return Feature(name, BINARY, true_value="1"), ""
         tokens = _tokens(name)
         if dtype.is_integer() and tokens and tokens[-1] in _CODE_TOKENS and unique <= max_levels:
-            levels = tuple(_top_levels(table, name, max_levels))
-            return Feature(name, CATEGORICAL, levels=levels, n_levels=unique), ""
+            return Feature(name, CATEGORICAL, n_levels=unique), ""
         return Feature(name, NUMERIC), ""
     return None, f"{name!r} has a type segwidgets cannot profile ({dtype}) and was left out."
 
@@ -396,14 +421,12 @@ def aggregate_table(plan: TablePlan) -> dict[str, NumericAgg | BinaryAgg | Categ
         )
     for feat in plan.features:
         if feat.kind == CATEGORICAL:
-            aggs[feat.name] = _categorical_agg(base, seg, feat, positions, n_seg)
+            aggs[feat.name] = _categorical_agg(plan.level_counts[feat.name], positions, n_seg)
     return aggs
 
 
-def _categorical_agg(base, seg, feat: Feature, positions, n_seg: int) -> CategoricalAgg:
-    value = _value(base, feat)
-    counts = base.group_by([seg, value.name("level")]).agg(n=base.count()).to_pandas()
-    counts["level"] = counts["level"].astype(object)
+def _categorical_agg(counts: pd.DataFrame, positions, n_seg: int) -> CategoricalAgg:
+    counts = counts[counts[_SEG].notna()]
     real = counts[counts["level"].notna()]
     totals = real.groupby("level")["n"].sum()
     ranked = sorted(totals.index, key=lambda lvl: (-totals[lvl], str(lvl)))

@@ -65,6 +65,25 @@ def test_ibis_table_and_sampling(parquet):
     assert set(prof.top_features(3)) == set(DRIVERS)
 
 
+def test_float_columns_get_the_same_roles_in_both_engines(tmp_path):
+    df = messy(3000)
+    rng = np.random.default_rng(5)
+    df["flag"] = (rng.random(3000) < 0.3).astype(float)  # 0/1 stored as float, with gaps
+    df.loc[df.index[:40], "flag"] = np.nan
+    df["share"] = rng.random(3000)  # floats between 0 and 1: numeric, not binary
+    df["steady"] = 2.5  # one value: left out
+    path = tmp_path / "floats.parquet"
+    df.to_parquet(path, index=False)
+    kinds = {}
+    for engine in ("pandas", "duckdb"):
+        prof = sw.profile(path, "group", engine=engine)
+        kinds[engine] = {f.name: f.kind for f in prof.feature_info}
+        assert any("'steady' has a single value" in note for note in prof.notes)
+    assert kinds["pandas"] == kinds["duckdb"]
+    assert kinds["duckdb"]["flag"] == "binary" and kinds["duckdb"]["share"] == "numeric"
+    assert "steady" not in kinds["duckdb"]
+
+
 def test_database_sample_is_stratified_and_repeatable(tmp_path):
     df = messy(6000)
     gamma = np.flatnonzero(df["group"] == "Gamma")
