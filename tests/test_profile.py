@@ -115,7 +115,7 @@ def test_profile_tables_are_copies(planted_profile):
 def test_progress_reports_stages_and_can_cancel(planted_df):
     seen = []
     sw.profile(planted_df, "group", progress=lambda stage, frac: seen.append(stage))
-    for stage in ("reading", "preparing", "profiling", "training", "explaining", "summarising"):
+    for stage in ("reading", "preparing", "profiling", "training", "summarising"):
         assert stage in seen
 
     class CancelledError(Exception):
@@ -162,3 +162,12 @@ def test_random_labels_with_unequal_sizes_are_caught_by_kappa(planted_df):
     with pytest.raises(sw.SegmentsNotDistinguishable, match="kappa") as info:
         sw.profile(df, "group")
     assert info.value.f1_weighted > 0.5  # F1 alone would have let this through
+
+
+def test_model_params_override_the_defaults(planted_df, capfd):
+    small_leaves = sw.profile(planted_df, "group", model_params={"min_data_in_leaf": 5})
+    printed = capfd.readouterr()
+    assert "Fatal" not in printed.out + printed.err  # binning follows the training settings
+    assert set(small_leaves.top_features(3)) == {"spend", "plan", "is_member"}
+    more = sw.profile(planted_df, "group", model_params={"num_boost_round": 5})
+    assert more.quality.f1_weighted != small_leaves.quality.f1_weighted

@@ -45,8 +45,7 @@ STAGES = {  # stage reported by the core -> (start, span) of the progress bar, l
     "reading": (0.0, 0.05, "reading"),
     "preparing": (0.05, 0.05, "preparing"),
     "profiling": (0.10, 0.05, "summarising sizes and means"),
-    "training": (0.15, 0.75, "checking distinguishability"),
-    "explaining": (0.15, 0.75, "explaining (SHAP)"),
+    "training": (0.15, 0.75, "checking distinguishability and explaining (SHAP)"),
     "summarising": (0.90, 0.10, "summarising"),
     "done": (1.0, 0.0, "done"),
 }
