@@ -18,7 +18,7 @@ from sklearn.model_selection import StratifiedKFold
 LGBM_PARAMS = {
     "objective": "multiclass",
     "learning_rate": 0.2,
-    "num_leaves": 15,
+    "num_leaves": 23,
     "min_data_in_leaf": 20,
     "max_bin": 63,
     "feature_fraction": 0.9,
