@@ -270,7 +270,7 @@ def _as_dates(col: pd.Series) -> pd.Series | None:
             dates = _calendar_dates(col)
             if dates is not None:
                 return dates
-        if sample.astype(str).str.match(_DATE_LIKE).mean() < 0.95:
+        if sum(bool(_DATE_LIKE.match(str(v))) for v in sample) < 0.95 * len(sample):
             return None
         present = col.notna().sum()
         dates = pd.to_datetime(col, errors="coerce", format="ISO8601")

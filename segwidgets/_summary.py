@@ -53,9 +53,13 @@ def segment_points(
 ) -> list[tuple[float, str]]:
     """(|effect|, phrase) for each feature that sets ``segment`` apart, strongest first."""
     mine = stats[stats["segment"] == segment]
+    wanted = {feat.name for feat in features}
+    by_feature = {
+        name: rows for name, rows in mine.groupby("feature", sort=False) if name in wanted
+    }
     points = []
     for feat in features:
-        rows = mine[mine["feature"] == feat.name]
+        rows = by_feature.get(feat.name, mine.iloc[:0])
         if feat.kind == CATEGORICAL:
             levels = rows[
                 (rows["statistic"] == "share")
