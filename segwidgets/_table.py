@@ -200,14 +200,20 @@ def plan_table(
     for c in candidates:
         col, dtype = table[c], schema[c]
         summary[f"n|{c}"] = col.count()
-        if dtype.is_floating():  # min, max and this tell constant and 0/1 columns apart
-            summary[f"mid|{c}"] = ((col > 0) & (col < 1)).sum()
-        else:  # distinct counts are what a float column would cost most for
+        if not dtype.is_floating():  # floats: min and max say enough, see _distinct
             summary[f"u|{c}"] = col.approx_nunique()
         if dtype.is_numeric() or dtype.is_temporal():
             summary[f"lo|{c}"] = col.min()
             summary[f"hi|{c}"] = col.max()
     facts = table.agg(**summary).to_pandas().iloc[0] if summary else pd.Series(dtype=object)
+    zero_one = [  # float columns from 0 to 1: 0/1 flags, unless a value lies in between
+        c
+        for c in candidates
+        if schema[c].is_floating() and facts[f"lo|{c}"] == 0 and facts[f"hi|{c}"] == 1
+    ]
+    if zero_one:
+        between = {f"mid|{c}": ((table[c] > 0) & (table[c] < 1)).sum() for c in zero_one}
+        facts = pd.concat([facts, table.agg(**between).to_pandas().iloc[0]])
 
     if given_id is not None:
         ids = [given_id]
@@ -301,7 +307,7 @@ def _distinct(name: str, dtype, facts: pd.Series) -> int:
     lo, hi = float(facts[f"lo|{name}"]), float(facts[f"hi|{name}"])
     if lo == hi:
         return 1
-    only_zero_one = lo == 0.0 and hi == 1.0 and int(facts[f"mid|{name}"]) == 0
+    only_zero_one = lo == 0.0 and hi == 1.0 and int(facts.get(f"mid|{name}", 1)) == 0
     return 2 if only_zero_one else 3
 
 
@@ -452,10 +458,10 @@ def sample_table(
     """A stratified sample (every segment present) of the features, drawn in the database.
 
     Each segment needs its rows kept with probability a little above its quota's share.
-    Segments are grouped into tiers of that probability rounded up to a power of two; each
-    tier is one seeded Bernoulli sample (``TABLESAMPLE ... REPEATABLE`` in DuckDB), so the
-    same ``rng`` draws the same rows, and a small segment never forces a high rate on the
-    big ones. Each segment is then trimmed to its quota here.
+    Segments whose probabilities are within 25% of each other share one seeded Bernoulli
+    sample at the highest of them (``TABLESAMPLE ... REPEATABLE`` in DuckDB), so the same
+    ``rng`` draws the same rows, and a small segment never forces a high rate on the big
+    ones. Each segment is then trimmed to its quota here.
     """
     t = plan.table
     total = int(plan.counts.sum())
@@ -466,12 +472,15 @@ def sample_table(
         frame = selected.filter(selected[_SEG].notnull()).to_pandas()
     else:
         rates = np.minimum(1.0, oversample * quota / np.maximum(plan.counts, 1))
-        tiers = np.minimum(1.0, 2.0 ** np.ceil(np.log2(np.maximum(rates, 1e-12))))
         parts = []
-        for rate in sorted(set(tiers.tolist())):
-            labels = [lbl for lbl, tier in zip(plan.labels, tiers, strict=True) if tier == rate]
+        left = list(np.argsort(-rates, kind="stable"))
+        while left:
+            rate = float(rates[left[0]])
+            group = [k for k in left if rates[k] * 1.25 >= rate]
+            left = [k for k in left if k not in group]
             seed = int(rng.integers(2**31 - 1))
             part = selected if rate >= 1.0 else selected.sample(rate, seed=seed)
+            labels = [plan.labels[k] for k in group]
             parts.append(part.filter(part[_SEG].isin(labels)).to_pandas())
         frame = pd.concat(parts, ignore_index=True)
     # databases return rows in no fixed order: sort them so the trimming below is repeatable
