@@ -123,11 +123,18 @@ def _lerp(a: float, b: float, t: float) -> float:
     return b - diff * (1 - t) if t >= 0.5 else a + diff * t
 
 
-def _bin_key(value, lo: float, hi: float):
-    """A monotone bin number of ``value`` in [lo, hi] (only its order matters, not its width)."""
+def _bin_key(value, lo: float, hi: float, *, clip: bool = False):
+    """A monotone bin number of ``value`` in [lo, hi] (only its order matters, not its width).
+
+    ``clip`` bounds values outside [lo, hi] first: when binning within one bin, a database
+    may compute the key of rows outside it before filtering them out, and a far value times
+    a large scale would overflow the integer cast.
+    """
     scale = BINS / (hi - lo) if hi > lo else 0.0
     if not np.isfinite(scale) or scale == 0.0:
         return value  # one distinct value, or a range too narrow to scale: values are keys
+    if clip:
+        value = value.clip(lower=lo, upper=hi)
     return ((value - lo) * scale).floor()
 
 
@@ -189,7 +196,8 @@ class _OrderStatistics:
             inside = key == k if g == POPULATION else (key == k) & (self.seg == self.labels[g])
             inside = table.filter(inside)
             i = int(np.searchsorted(hist[g].keys, k))
-            sub_key = _bin_key(self.value, float(hist[g].lows[i]), float(hist[g].highs[i]))
+            lo, hi = float(hist[g].lows[i]), float(hist[g].highs[i])
+            sub_key = _bin_key(self.value, lo, hi, clip=True)
             sub_hist = self.histogram(inside, sub_key)
             sub = self.resolve(inside, sub_key, sub_hist, [(g, w) for _, w in ranks], depth + 1)
             for rank, within in ranks:
