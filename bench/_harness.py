@@ -15,8 +15,9 @@ from pathlib import Path
 PROFILE = """
 import json, resource, sys, time
 import segwidgets as sw
+engine = sys.argv[2] if len(sys.argv) > 2 else "auto"
 t = time.perf_counter()
-prof = sw.profile(sys.argv[1], segment="segment")
+prof = sw.profile(sys.argv[1], segment="segment", engine=engine)
 print(json.dumps({"seconds": time.perf_counter() - t, "rows": prof.rows,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "timings": prof.timings, "sample": prof.sample,
@@ -31,11 +32,11 @@ print(json.dumps({"seconds": time.perf_counter() - t, "rows": prof.rows,
 ARROW_POOL = os.environ.get("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 
-def run(script: str, path: Path) -> dict:
+def run(script: str, path: Path, *args: str) -> dict:
     """Run ``script`` with ``path`` in a fresh Python; it prints one JSON line at the end."""
     env = os.environ | {"ARROW_DEFAULT_MEMORY_POOL": ARROW_POOL}
     out = subprocess.run(
-        [sys.executable, "-c", script, str(path)],
+        [sys.executable, "-c", script, str(path), *args],
         capture_output=True,
         text=True,
         check=True,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _harness import compare, data_file, median, peak, report_profile
+from _harness import PROFILE, compare, data_file, median, peak, report_profile, run
 
 import segwidgets as sw
 
@@ -60,6 +60,9 @@ def main() -> None:
     with data_file(Path(__file__), "customers.parquet", args.rows) as path:
         size_mb = path.stat().st_size / 1e6
         scans, profiles = compare(path, SCAN, args.repeats)
+    # the same profile on a tenth of the rows, through DuckDB too: how cost grows with rows
+    with data_file(Path(__file__), "tenth.parquet", args.rows // 10) as path:
+        tenth = [run(PROFILE, path, "duckdb") for _ in range(args.repeats)]
     scan_t, wide_t, prof_t = median(scans), median(scans, "all_columns"), median(profiles)
     print(
         f"file: {profiles[-1]['rows']:,} rows x 15 columns, {size_mb:.0f} MB Parquet; "
@@ -73,6 +76,10 @@ def main() -> None:
         "scan   (goal <= 60x)"
     )
     print(f"peak memory of the profile  : {peak(profiles):,.0f} MB   (goal <= 2,048 MB)")
+    print(
+        f"growth: {args.rows // 10:,} rows profile in {median(tenth):.2f} s; 10x the rows "
+        f"takes {prof_t / median(tenth):.1f}x the time"
+    )
     report_profile(profiles[-1])
 
 
