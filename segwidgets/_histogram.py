@@ -113,7 +113,8 @@ def _combine(bins: _Bins) -> tuple[float, float, float]:
     n = bins.n.astype(float)
     total = n.sum()
     mean = float((n * bins.means).sum() / total)
-    m2 = float((n * bins.variances).sum() + (n * (bins.means - mean) ** 2).sum())
+    variances = np.where(n > 1, bins.variances, 0.0)  # some databases say NULL for one value
+    m2 = float((n * variances).sum() + (n * (bins.means - mean) ** 2).sum())
     return total, mean, m2 / (total - 1) if total > 1 else np.nan
 
 
