@@ -125,8 +125,7 @@ def numeric_agg(values: np.ndarray, order: np.ndarray, rows: np.ndarray) -> Nume
     if present.all():
         n_k = rows.astype(float)
     else:
-        n_k = np.add.reduceat(present, np.cumsum(rows) - rows).astype(float)
-        n_k[rows == 0] = 0.0
+        n_k = _segment_sums(present.astype(float), np.concatenate([[0], np.cumsum(rows)]))
         grouped = grouped[present]
     bounds = np.concatenate([[0], np.cumsum(n_k).astype(np.int64)])
     center = float(grouped.mean()) if len(grouped) else 0.0
