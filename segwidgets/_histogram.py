@@ -68,23 +68,16 @@ def summarise_numeric(
     totals = {g: int(h.n.sum()) for g, h in hist.items()}
     wanted = {}
     for g, q_list in [(k, qs) for k in range(len(labels))] + [(POPULATION, pop_qs)]:
-        n = totals.get(g, 0)
-        for q in q_list:
-            if n:
-                h = (n - 1) * q
-                j = int(np.floor(h))
-                wanted[(g, j)] = None
-                wanted[(g, min(j + 1, n - 1))] = None
+        for q in q_list if totals.get(g, 0) else []:
+            below, above, _ = _ranks(totals[g], q)
+            wanted[(g, below)] = wanted[(g, above)] = None
     found = stats.resolve(present, key, hist, list(wanted), depth=1) if wanted else {}
 
     def quantiles(g: int, q_list: Sequence[float]) -> np.ndarray:
-        n = totals.get(g, 0)
         out = np.full(len(q_list), np.nan)
-        for i, q in enumerate(q_list):
-            if n:
-                h = (n - 1) * q
-                j = int(np.floor(h))
-                out[i] = _lerp(found[(g, j)], found[(g, min(j + 1, n - 1))], h - j)
+        for i, q in enumerate(q_list if totals.get(g, 0) else []):
+            below, above, t = _ranks(totals[g], q)
+            out[i] = _lerp(found[(g, below)], found[(g, above)], t)
         return out
 
     n_seg = len(labels)
@@ -116,6 +109,16 @@ def _combine(bins: _Bins) -> tuple[float, float, float]:
     variances = np.where(n > 1, bins.variances, 0.0)  # some databases say NULL for one value
     m2 = float((n * variances).sum() + (n * (bins.means - mean) ** 2).sum())
     return total, mean, m2 / (total - 1) if total > 1 else np.nan
+
+
+def _ranks(n: int, q: float) -> tuple[int, int, float]:
+    """Ranks (0-based) of the two values the ``q`` quantile of ``n`` lies between, and where.
+
+    Linear interpolation, as numpy's default.
+    """
+    h = (n - 1) * q
+    below = int(np.floor(h))
+    return below, min(below + 1, n - 1), h - below
 
 
 def _lerp(a: float, b: float, t: float) -> float:

@@ -378,8 +378,8 @@ def aggregate_table(plan: TablePlan) -> dict[str, NumericAgg | BinaryAgg | Categ
     if unbounded:
         ranges = {}
         for i, feat in enumerate(unbounded):
-            ranges[f"lo{i}"] = _value(base, feat).min()
-            ranges[f"hi{i}"] = _value(base, feat).max()
+            value = _value(base, feat)
+            ranges[f"lo{i}"], ranges[f"hi{i}"] = value.min(), value.max()
         found = base.agg(**ranges).to_pandas().iloc[0]
         for i, feat in enumerate(unbounded):
             bounds[feat.name] = (float(found[f"lo{i}"]), float(found[f"hi{i}"]))
