@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -30,6 +31,23 @@ print(json.dumps({"seconds": time.perf_counter() - t, "rows": prof.rows,
 # 0.4 s to 4.5 s) at random. Both sides of every comparison run with the system allocator
 # unless ARROW_DEFAULT_MEMORY_POOL is already set.
 ARROW_POOL = os.environ.get("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+
+def arguments(rows: int, make: Callable[[Path, int], None]) -> argparse.Namespace | None:
+    """``--rows`` and ``--repeats`` of a benchmark on a generated file.
+
+    Called as ``--make PATH`` (by ``data_file`` in a child process), it writes the file with
+    ``make`` instead and returns None.
+    """
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=rows)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--make", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.make:
+        make(Path(args.make), args.rows)
+        return None
+    return args
 
 
 def run(script: str, path: Path, *args: str) -> dict:

@@ -10,12 +10,11 @@ memory is its own.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _harness import PROFILE, compare, data_file, median, peak, report_profile, run
+from _harness import PROFILE, arguments, compare, data_file, median, peak, report_profile, run
 
 import segwidgets as sw
 
@@ -49,13 +48,8 @@ def make_parquet(path: Path, rows: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--make", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.make:
-        make_parquet(Path(args.make), args.rows)
+    args = arguments(10_000_000, make_parquet)
+    if args is None:
         return
     with data_file(Path(__file__), "customers.parquet", args.rows) as path:
         size_mb = path.stat().st_size / 1e6

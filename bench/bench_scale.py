@@ -8,11 +8,10 @@ that step alone; the two are run alternately, and the median is reported.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
-from _harness import compare, data_file, median, peak, report_profile
+from _harness import arguments, compare, data_file, median, peak, report_profile
 
 import segwidgets as sw
 
@@ -34,13 +33,8 @@ def make_csv(path: Path, rows: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--make", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.make:
-        make_csv(Path(args.make), args.rows)
+    args = arguments(1_000_000, make_csv)
+    if args is None:
         return
     with data_file(Path(__file__), "customers.csv", args.rows) as path:
         size_mb = path.stat().st_size / 1e6
