@@ -78,12 +78,14 @@ def data_file(script: Path, name: str, rows: int) -> Iterator[Path]:
         yield path
 
 
-def compare(path: Path, baseline: str, repeats: int) -> tuple[list[dict], list[dict]]:
+def compare(
+    path: Path, baseline: str, repeats: int, engine: str = "auto"
+) -> tuple[list[dict], list[dict]]:
     """Run the baseline script and the segwidgets profile alternately, ``repeats`` times."""
     base, ours = [], []
     for _ in range(repeats):
         base.append(run(baseline, path))
-        ours.append(run(PROFILE, path))
+        ours.append(run(PROFILE, path, engine))
     return base, ours
 
 

@@ -53,7 +53,7 @@ def main() -> None:
         return
     with data_file(Path(__file__), "customers.parquet", args.rows) as path:
         size_mb = path.stat().st_size / 1e6
-        scans, profiles = compare(path, SCAN, args.repeats)
+        scans, profiles = compare(path, SCAN, args.repeats, engine="duckdb")
     # the same profile on a tenth of the rows, through DuckDB too: how cost grows with rows
     with data_file(Path(__file__), "tenth.parquet", args.rows // 10) as path:
         tenth = [run(PROFILE, path, "duckdb") for _ in range(args.repeats)]
