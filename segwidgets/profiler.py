@@ -276,14 +276,13 @@ class SegmentProfiler:
         importance, by_segment, stability_table, stability = self._importance(
             outcome, prepared, [names[c] for c in model_codes]
         )
-        counts = population
         segments["in_model"] = np.isin(np.arange(len(names)), model_codes)
         ranked = [prepared.features[prepared.frame.columns.get_loc(f)] for f in importance.index]
         summaries = {
             names[k]: summarise_segment(
                 names[k],
-                int(counts[k]),
-                float(counts[k] / counts.sum()),
+                int(segments["size"].iloc[k]),
+                float(segments["share"].iloc[k]),
                 segment_points(desc.stats, prepared.labels[k], ranked[: self.top_n]),
                 unit=self.unit,
             )
