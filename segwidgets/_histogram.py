@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._prepare import _plain
+from ._stats import pooled_moments
 
 BINS = 2048  # bins per pass: a few thousand groups per segment is cheap to hash
 FETCH_ROWS = 100_000  # a bin with more values than this is binned again, not brought back
@@ -98,17 +99,12 @@ def summarise_numeric(
 
 
 def _combine(bins: _Bins) -> tuple[float, float, float]:
-    """Count, mean and sample variance of a group from its bins' counts, means and variances.
-
-    The bins' squared deviations add up as non-negative terms (Chan et al.), so nothing
-    cancels however far the values are from zero.
-    """
+    """Count, mean and sample variance of a group from its bins' counts, means and variances."""
     n = bins.n.astype(float)
     total = n.sum()
-    mean = float((n * bins.means).sum() / total)
     variances = np.where(n > 1, bins.variances, 0.0)  # some databases say NULL for one value
-    m2 = float((n * variances).sum() + (n * (bins.means - mean) ** 2).sum())
-    return total, mean, m2 / (total - 1) if total > 1 else np.nan
+    mean, squares = pooled_moments(n, bins.means, n * variances)
+    return total, mean, float(squares.sum()) / (total - 1) if total > 1 else np.nan
 
 
 def _ranks(n: int, q: float) -> tuple[int, int, float]:

@@ -170,15 +170,27 @@ def _segment_sums(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     return out
 
 
+def pooled_moments(
+    n: np.ndarray, means: np.ndarray, within: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """Mean of groups taken together, and each group's sum of squares about that mean.
+
+    Groups are given by count, mean and sum of squares about their own mean; the parts are
+    non-negative, so nothing cancels however far the values are from zero. Groups without
+    values (NaN mean or spread) add nothing.
+    """
+    total = n.sum()
+    mean = float(np.nansum(n * means) / total) if total else np.nan
+    return mean, np.nan_to_num(within) + np.nan_to_num(n * (means - mean) ** 2)
+
+
 def _numeric_block(name, kind, agg: NumericAgg, labels):
     n_seg = len(labels)
     n_k, mean_k, var_k = agg.n, agg.mean, agg.var
     n_all = n_k.sum()
     with np.errstate(invalid="ignore", divide="ignore"):
-        pop_mean = float(np.nansum(n_k * mean_k) / n_all) if n_all else np.nan
         # sums of squares about the population mean give the rest of the population exactly
-        within = np.nan_to_num((n_k - 1) * var_k)
-        ss_k = within + np.nan_to_num(n_k * (mean_k - pop_mean) ** 2)
+        pop_mean, ss_k = pooled_moments(n_k, mean_k, (n_k - 1) * var_k)
         ss_all = ss_k.sum()
         n_r = n_all - n_k
         mean_r = (n_all * pop_mean - np.nan_to_num(n_k * mean_k)) / n_r
